@@ -1,0 +1,75 @@
+package io.graylight.contracts.telemetry;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * A telemetry record that could not be used, as written to {@code graylight.telemetry.dlq}:
+ * why, where it came from (topic-partition and offset, or file and line), and a safe prefix of
+ * its bytes, so that nothing is lost silently and a producer can find and fix the record.
+ *
+ * @param reason one line: the first problem found
+ * @param field the offending field, or null for whole-record problems
+ * @param origin {@code topic-partition} for Kafka, {@code file:path} for files, or another source name
+ * @param offset the Kafka offset or the 1-based line number; -1 when unknown
+ * @param rawBytes the record's full size in bytes
+ * @param raw the first {@link #RAW_PREFIX_BYTES} bytes, as text if they are UTF-8, else base64
+ * @param rawEncoding {@code utf-8} or {@code base64}
+ * @param rawTruncated whether {@code raw} is only a prefix
+ * @param eventTime the event time if the record had a readable one, else the source timestamp
+ * @param receivedAt when Graylight saw the record
+ */
+public record DeadLetter(
+        String reason,
+        String field,
+        String origin,
+        long offset,
+        int rawBytes,
+        String raw,
+        String rawEncoding,
+        boolean rawTruncated,
+        Instant eventTime,
+        Instant receivedAt) {
+
+    public static final int RAW_PREFIX_BYTES = 1024;
+
+    public static DeadLetter of(ValidationProblem problem, byte[] raw, String origin, long offset,
+                                Instant eventTime, Instant receivedAt) {
+        byte[] safe = raw == null ? new byte[0] : raw;
+        byte[] prefix = safe.length <= RAW_PREFIX_BYTES ? safe : Arrays.copyOf(safe, RAW_PREFIX_BYTES);
+        String text = utf8OrNull(prefix, prefix.length < safe.length);
+        return new DeadLetter(
+                problem.message(), problem.field(), origin, offset, safe.length,
+                text != null ? text : Base64.getEncoder().encodeToString(prefix),
+                text != null ? "utf-8" : "base64",
+                prefix.length < safe.length, eventTime, receivedAt);
+    }
+
+    /** Strict UTF-8 decoding; a prefix may end inside a multi-byte character, so trim a partial tail. */
+    private static String utf8OrNull(byte[] bytes, boolean truncated) {
+        int length = bytes.length;
+        if (truncated) {
+            int back = 0;
+            while (back < 3 && length - back - 1 >= 0 && (bytes[length - back - 1] & 0xC0) == 0x80) {
+                back++;
+            }
+            if (length - back - 1 >= 0 && (bytes[length - back - 1] & 0xC0) == 0xC0) {
+                length = length - back - 1;
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, 0, length))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

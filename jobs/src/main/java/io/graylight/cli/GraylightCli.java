@@ -1,0 +1,2 @@
+package io.graylight.cli;
+public class GraylightCli { public static void main(String[] a) {} }
