@@ -1,2 +1,35 @@
 package io.graylight.cli;
-public class GraylightCli { public static void main(String[] a) {} }
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code graylight} command line: one entry point for the demo, the simulator, replay and
+ * operations. {@code scripts/graylight} builds the jars on first use and runs this class.
+ */
+@Command(
+        name = "graylight",
+        mixinStandardHelpOptions = true,
+        versionProvider = GraylightCli.Version.class,
+        description = "Graylight: the brain of a gray release for LLM applications.",
+        subcommands = {
+            CommandLine.HelpCommand.class,
+        })
+public final class GraylightCli {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new GraylightCli()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = GraylightCli.class.getPackage().getImplementationVersion();
+            return new String[] {"graylight " + (version == null ? "development build" : version)};
+        }
+    }
+}
