@@ -1,0 +1,95 @@
+package io.graylight.embedded;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import kafka.testkit.KafkaClusterTestKit;
+import kafka.testkit.TestKitNodes;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * A real single-node Kafka 3.4 KRaft cluster (controller and broker in one) inside this JVM, for
+ * the demo and tests. Kafka 3.4 because the Flink Kafka connector pins kafka-clients 3.4.0.
+ * Ports are ephemeral and data lives in a temporary directory removed on {@link #close()}.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private final KafkaClusterTestKit cluster;
+    private final String bootstrapServers;
+
+    private EmbeddedKafka(KafkaClusterTestKit cluster) {
+        this.cluster = cluster;
+        this.bootstrapServers = cluster.clientProperties().getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+    }
+
+    public static EmbeddedKafka start() throws Exception {
+        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                        .setCoResident(true)
+                        .setNumBrokerNodes(1)
+                        .setNumControllerNodes(1)
+                        .build())
+                // One broker: internal topics cannot have more replicas than that.
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "4")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("transaction.state.log.num.partitions", "4")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .setConfigProp("auto.create.topics.enable", "false")
+                .build();
+        try {
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            return new EmbeddedKafka(cluster);
+        } catch (Exception e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Properties clientProperties() {
+        Properties properties = new Properties();
+        properties.setProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return properties;
+    }
+
+    public void createTopics(int partitions, String... topics) throws InterruptedException, ExecutionException {
+        createTopics(partitions, false, topics);
+    }
+
+    /** Creates the topics if missing; compacted ones keep only the latest record per key. */
+    public void createTopics(int partitions, boolean compacted, String... topics)
+            throws InterruptedException, ExecutionException {
+        List<NewTopic> newTopics = new ArrayList<>();
+        for (String topic : topics) {
+            NewTopic newTopic = new NewTopic(topic, partitions, (short) 1);
+            if (compacted) {
+                newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            }
+            newTopics.add(newTopic);
+        }
+        try (Admin admin = Admin.create(clientProperties())) {
+            admin.createTopics(newTopics).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+    }
+}

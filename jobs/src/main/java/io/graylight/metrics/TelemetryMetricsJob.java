@@ -1,0 +1,196 @@
+package io.graylight.metrics;
+
+import io.graylight.contracts.metrics.CohortMetrics;
+import io.graylight.contracts.telemetry.DeadLetter;
+import io.graylight.contracts.telemetry.TelemetryCodec;
+import io.graylight.contracts.telemetry.TelemetryEvent;
+import io.graylight.contracts.telemetry.ValidationProblem;
+import io.graylight.sink.JsonKafkaSink;
+import io.graylight.telemetry.DataDrivenWatermarks;
+import io.graylight.telemetry.DeduplicateEvents;
+import io.graylight.telemetry.KafkaTelemetryDeserializer;
+import io.graylight.telemetry.SplitInvalidRecords;
+import io.graylight.telemetry.TelemetryParser;
+import io.graylight.telemetry.TelemetryRecord;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Per-cohort window metrics from cohort-tagged telemetry.
+ *
+ * <pre>
+ * telemetry ─► parse + validate (in the source) ─► valid? ─no─► dead letters
+ *                                                    │yes
+ *                         keyBy eventId ─► de-duplicate (event-time expiry)
+ *                         keyBy release/cohort ─► event-time window ─► metrics
+ *                                                    └─ late ─► dead letters
+ * </pre>
+ *
+ * <p>Options ({@link MetricsJobOptions}, given as {@code --name value}): {@code bootstrap-servers},
+ * {@code topic-prefix}, {@code consumer-group}, {@code window} (10 s), {@code slide} (= window),
+ * {@code max-out-of-orderness} (5 s), {@code idleness} (30 s), {@code dedup-ttl} (10 min),
+ * {@code max-future-skew} (15 min), {@code delivery-guarantee} (EXACTLY_ONCE),
+ * {@code transaction-timeout} (10 min), {@code transactional-id-prefix}. Checkpointing and state
+ * backend come from the cluster's {@code config.yaml}.
+ */
+public final class TelemetryMetricsJob {
+
+    public static final String NAME = "graylight-telemetry-metrics";
+
+    /** Events behind the watermark by more than the allowed out-of-orderness. */
+    public static final OutputTag<TelemetryEvent> LATE_EVENTS = new OutputTag<>("late-events") {};
+
+    private final Source<TelemetryRecord, ?, ?> telemetry;
+    private final Sink<CohortMetrics> metrics;
+    private final Sink<DeadLetter> deadLetters;
+    private final MetricsJobOptions options;
+
+    public TelemetryMetricsJob(
+            Source<TelemetryRecord, ?, ?> telemetry,
+            Sink<CohortMetrics> metrics,
+            Sink<DeadLetter> deadLetters,
+            MetricsJobOptions options) {
+        this.telemetry = telemetry;
+        this.metrics = metrics;
+        this.deadLetters = deadLetters;
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        MetricsJobOptions options = MetricsJobOptions.fromArgs(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        forKafka(options).build(env);
+        env.execute(NAME);
+    }
+
+    /** The job wired to Kafka: telemetry in, metrics and dead letters out. */
+    public static TelemetryMetricsJob forKafka(MetricsJobOptions options) {
+        KafkaSource<TelemetryRecord> source = KafkaSource.<TelemetryRecord>builder()
+                .setBootstrapServers(options.bootstrapServers())
+                .setTopics(options.topics().telemetry())
+                .setGroupId(options.consumerGroup())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(
+                        org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new KafkaTelemetryDeserializer(new TelemetryParser(options.maxFutureSkew())))
+                .build();
+        return new TelemetryMetricsJob(
+                source,
+                JsonKafkaSink.create(options.bootstrapServers(), options.topics().metrics(),
+                        m -> m.release() + "/" + m.cohort(), options.deliveryGuarantee(),
+                        options.transactionalIdPrefix() + "-metrics", options.transactionTimeout()),
+                JsonKafkaSink.create(options.bootstrapServers(), options.topics().deadLetters(),
+                        DeadLetter::origin, options.deliveryGuarantee(),
+                        options.transactionalIdPrefix() + "-dlq", options.transactionTimeout()),
+                options);
+    }
+
+    /** Adds the topology to {@code env}; returns the metrics stream for jobs that build on it. */
+    public DataStream<CohortMetrics> build(StreamExecutionEnvironment env) {
+        SingleOutputStreamOperator<TelemetryEvent> valid = env
+                .fromSource(telemetry, watermarks(options), "telemetry")
+                .uid("telemetry-source")
+                .process(new SplitInvalidRecords())
+                .name("split-invalid")
+                .uid("split-invalid");
+
+        DataStream<TelemetryEvent> unique = valid
+                .keyBy(TelemetryEvent::eventId)
+                .process(new DeduplicateEvents(options.dedupTtl()))
+                .name("deduplicate")
+                .uid("deduplicate");
+
+        SingleOutputStreamOperator<CohortMetrics> windowed = unique
+                .keyBy(new CohortKey())
+                .window(windowAssigner(options))
+                .sideOutputLateData(LATE_EVENTS)
+                .aggregate(new CohortAggregate(), new EmitCohortMetrics())
+                .name("cohort-window-metrics")
+                .uid("cohort-window-metrics");
+
+        DataStream<DeadLetter> late = windowed.getSideOutput(LATE_EVENTS)
+                .map(TelemetryMetricsJob::lateDeadLetter)
+                .name("late-to-dead-letter")
+                .uid("late-to-dead-letter");
+
+        windowed.sinkTo(metrics).name("metrics-sink").uid("metrics-sink");
+        valid.getSideOutput(SplitInvalidRecords.DEAD_LETTERS)
+                .union(late)
+                .sinkTo(deadLetters)
+                .name("dead-letter-sink")
+                .uid("dead-letter-sink");
+        return windowed;
+    }
+
+    static WatermarkStrategy<TelemetryRecord> watermarks(MetricsJobOptions options) {
+        Duration step = Duration.ofMillis(Math.max(1, Math.min(1000, options.slide().toMillis() / 10)));
+        return WatermarkStrategy
+                .<TelemetryRecord>forGenerator(ctx -> new DataDrivenWatermarks<>(options.maxOutOfOrderness(), step))
+                .withTimestampAssigner((record, previous) -> record.eventTimeMillis())
+                .withIdleness(options.idleness());
+    }
+
+    static WindowAssigner<Object, TimeWindow> windowAssigner(MetricsJobOptions options) {
+        return options.tumbling()
+                ? TumblingEventTimeWindows.of(options.window())
+                : SlidingEventTimeWindows.of(options.window(), options.slide());
+    }
+
+    /**
+     * A late event is valid but can no longer be counted: keep it, with the reason, in the
+     * dead-letter topic rather than dropping it.
+     */
+    static DeadLetter lateDeadLetter(TelemetryEvent event) {
+        ValidationProblem problem = new ValidationProblem("timestamp", '"' + event.timestamp().toString() + '"',
+                "late event: its window had already closed");
+        return DeadLetter.of(problem, new TelemetryCodec().encode(event), "late:" + event.release(), -1,
+                event.timestamp(), Instant.now());
+    }
+
+    /** Release and cohort as one string key: enum hash codes differ between JVMs, strings do not. */
+    static final class CohortKey implements KeySelector<TelemetryEvent, String> {
+        @Override
+        public String getKey(TelemetryEvent event) {
+            return event.release() + '\u0000' + event.cohort().wireName();
+        }
+    }
+
+    static final class CohortAggregate implements AggregateFunction<TelemetryEvent, CohortAccumulator, CohortAccumulator> {
+        @Override public CohortAccumulator createAccumulator() { return new CohortAccumulator(); }
+
+        @Override
+        public CohortAccumulator add(TelemetryEvent event, CohortAccumulator acc) {
+            acc.add(event);
+            return acc;
+        }
+
+        @Override public CohortAccumulator getResult(CohortAccumulator acc) { return acc; }
+        @Override public CohortAccumulator merge(CohortAccumulator a, CohortAccumulator b) { return a.merge(b); }
+    }
+
+    static final class EmitCohortMetrics extends ProcessWindowFunction<CohortAccumulator, CohortMetrics, String, TimeWindow> {
+        @Override
+        public void process(String key, Context ctx, Iterable<CohortAccumulator> totals, Collector<CohortMetrics> out) {
+            TimeWindow window = ctx.window();
+            for (CohortAccumulator acc : totals) {
+                out.collect(acc.toMetrics(Instant.ofEpochMilli(window.getStart()), Instant.ofEpochMilli(window.getEnd())));
+            }
+        }
+    }
+}
