@@ -20,6 +20,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -31,6 +32,7 @@ import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * Per-cohort window metrics from cohort-tagged telemetry.
@@ -82,16 +84,25 @@ public final class TelemetryMetricsJob {
 
     /** The job wired to Kafka: telemetry in, metrics and dead letters out. */
     public static TelemetryMetricsJob forKafka(MetricsJobOptions options) {
-        KafkaSource<TelemetryRecord> source = KafkaSource.<TelemetryRecord>builder()
+        return forKafka(options, null);
+    }
+
+    /**
+     * @param stopAt where the source stops, making the job bounded (tests, backfills); null to
+     *     follow the topic forever
+     */
+    public static TelemetryMetricsJob forKafka(MetricsJobOptions options, OffsetsInitializer stopAt) {
+        KafkaSourceBuilder<TelemetryRecord> source = KafkaSource.<TelemetryRecord>builder()
                 .setBootstrapServers(options.bootstrapServers())
                 .setTopics(options.topics().telemetry())
                 .setGroupId(options.consumerGroup())
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(
-                        org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new KafkaTelemetryDeserializer(new TelemetryParser(options.maxFutureSkew())))
-                .build();
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new KafkaTelemetryDeserializer(new TelemetryParser(options.maxFutureSkew())));
+        if (stopAt != null) {
+            source.setBounded(stopAt);
+        }
         return new TelemetryMetricsJob(
-                source,
+                source.build(),
                 JsonKafkaSink.create(options.bootstrapServers(), options.topics().metrics(),
                         m -> m.release() + "/" + m.cohort(), options.deliveryGuarantee(),
                         options.transactionalIdPrefix() + "-metrics", options.transactionTimeout()),

@@ -1,0 +1,228 @@
+package io.graylight.demo;
+
+import io.graylight.cli.DurationConverter;
+import io.graylight.contracts.json.Json;
+import io.graylight.contracts.metrics.CohortMetrics;
+import io.graylight.contracts.telemetry.DeadLetter;
+import io.graylight.embedded.EmbeddedFlink;
+import io.graylight.embedded.EmbeddedKafka;
+import io.graylight.metrics.MetricsJobOptions;
+import io.graylight.metrics.TelemetryMetricsJob;
+import io.graylight.simulator.Fault;
+import io.graylight.simulator.KafkaRecordSink;
+import io.graylight.simulator.RealtimePacer;
+import io.graylight.simulator.SimulatedRecord;
+import io.graylight.simulator.SimulationConfig;
+import io.graylight.simulator.TrafficSimulator;
+import io.graylight.sink.Topics;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.JobID;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code graylight demo}: everything embedded in one JVM — a Kafka KRaft broker, a Flink
+ * MiniCluster running the job suite, and simulated LLM traffic from the Azure trace — with a live
+ * per-cohort table. Stops after {@code --duration} or on Ctrl-C, and exits 0 if metrics flowed.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run Graylight embedded (in-JVM Kafka, Flink MiniCluster, simulated LLM traffic)",
+                "and watch canary and baseline side by side."},
+        footer = {"", "Examples:",
+                "  graylight demo",
+                "  graylight demo --duration 3m --fault error_rate=0.05@60s",
+                "  graylight demo --fault latency=1.8@30s --canary-percent 20"})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--duration", defaultValue = "90s", converter = DurationConverter.class,
+            description = "How long to run (default ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--rate-factor", defaultValue = "20",
+            description = "Traffic as a multiple of the Azure trace's rate (~2.4 req/s); default ${DEFAULT-VALUE}.")
+    double rateFactor;
+
+    @Option(names = "--canary-percent", defaultValue = "10", description = "Canary share of users (default ${DEFAULT-VALUE}).")
+    double canaryPercent;
+
+    @Option(names = "--fault", paramLabel = "SPEC",
+            description = "Inject a canary fault, e.g. error_rate=0.05@60s, latency=1.8@30s, silence@45s (repeatable).")
+    List<String> faults = new ArrayList<>();
+
+    @Option(names = "--seed", defaultValue = "7", description = "Simulation seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--window", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Metrics window (default ${DEFAULT-VALUE}).")
+    Duration window;
+
+    @Option(names = "--refresh", defaultValue = "3s", converter = DurationConverter.class,
+            description = "Table refresh interval (default ${DEFAULT-VALUE}).")
+    Duration refresh;
+
+    @Option(names = "--no-ansi", description = "Plain output (no screen clearing or colour), e.g. for logs and CI.")
+    boolean noAnsi;
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Fault> parsedFaults = faults.stream().map(Fault::parse).toList();
+        boolean ansi = !noAnsi && System.console() != null;
+        Topics topics = Topics.defaults();
+        CohortBoard board = new CohortBoard();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread main = Thread.currentThread();
+        Thread onCtrlC = new Thread(() -> {
+            main.interrupt();
+            awaitQuietly(stopped, Duration.ofSeconds(20));
+        }, "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+
+        out.println("Graylight demo: starting Kafka (KRaft, in this JVM)...");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            createTopics(kafka, topics);
+            out.println("                starting Flink (MiniCluster) and the metrics job...");
+            try (EmbeddedFlink flink = EmbeddedFlink.start(4)) {
+                MetricsJobOptions options = MetricsJobOptions.defaults()
+                        .withBootstrapServers(kafka.bootstrapServers())
+                        .withWindow(window, window);
+                var env = EmbeddedFlink.environment(2, Duration.ofSeconds(2));
+                TelemetryMetricsJob.forKafka(options).build(env);
+                JobID metricsJob = flink.submit(env, TelemetryMetricsJob.NAME);
+                out.println("                Flink web UI: " + flink.webUi());
+                out.println("                Kafka: " + kafka.bootstrapServers() + "   logs: "
+                        + System.getProperty("graylight.log.file", "target/graylight.log"));
+
+                try (TopicFollower metrics = new TopicFollower(kafka.bootstrapServers(), List.of(topics.metrics()),
+                                r -> board.onMetrics(Json.fromBytes(r.value(), CohortMetrics.class)));
+                        TopicFollower deadLetters = new TopicFollower(kafka.bootstrapServers(), List.of(topics.deadLetters()),
+                                r -> board.onDeadLetter(Json.fromBytes(r.value(), DeadLetter.class).reason()))) {
+                    Instant start = Instant.now();
+                    SimulationConfig simulation = SimulationConfig.builder()
+                            .seed(seed)
+                            .start(start)
+                            .rateFactor(rateFactor)
+                            .canaryPercent(canaryPercent)
+                            .duration(duration.plusMinutes(1))
+                            .faults(parsedFaults)
+                            .build();
+                    AtomicLong sent = new AtomicLong();
+                    Thread traffic = startTraffic(simulation, kafka.bootstrapServers(), topics, sent);
+                    try {
+                        watch(board, start, parsedFaults, sent, ansi);
+                    } finally {
+                        traffic.interrupt();
+                        traffic.join(5_000);
+                        flink.cancel(metricsJob);
+                    }
+                    printSummary(board, sent.get());
+                }
+            }
+        } finally {
+            stopped.countDown();
+            if (!Thread.currentThread().isInterrupted()) {
+                removeHook(onCtrlC);
+            }
+        }
+        if (board.windowsSeen() == 0) {
+            out.println("No metrics window completed: something is wrong; see the log file.");
+            return 1;
+        }
+        return 0;
+    }
+
+    private static void createTopics(EmbeddedKafka kafka, Topics topics) throws Exception {
+        kafka.createTopics(2, topics.telemetry(), topics.deadLetters(), topics.metrics(), topics.alerts(), topics.commands());
+        kafka.createTopics(2, true, topics.decisions(), topics.targeting());
+    }
+
+    /** Sends simulated telemetry to Kafka when its event time comes, until interrupted. */
+    private Thread startTraffic(SimulationConfig simulation, String bootstrap, Topics topics, AtomicLong sent) {
+        Thread thread = new Thread(() -> {
+            RealtimePacer pacer = RealtimePacer.systemClock();
+            try (KafkaRecordSink sink = new KafkaRecordSink(bootstrap, topics.telemetry())) {
+                for (SimulatedRecord record : new TrafficSimulator(simulation)) {
+                    pacer.awaitEventTime(record.eventTimeMillis());
+                    sink.write(record);
+                    sent.incrementAndGet();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                if (!Thread.currentThread().isInterrupted()) {
+                    out.println("traffic stopped: " + e);
+                }
+            }
+        }, "demo-traffic");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private void watch(CohortBoard board, Instant start, List<Fault> faults, AtomicLong sent, boolean ansi) {
+        Instant end = start.plus(duration);
+        try {
+            while (Instant.now().isBefore(end)) {
+                TimeUnit.MILLISECONDS.sleep(Math.min(refresh.toMillis(), Math.max(1, Duration.between(Instant.now(), end).toMillis())));
+                render(board, start, faults, sent.get(), ansi);
+            }
+        } catch (InterruptedException e) {
+            out.println("\nInterrupted: shutting down.");
+        }
+    }
+
+    private void render(CohortBoard board, Instant start, List<Fault> faults, long sent, boolean ansi) {
+        Duration elapsed = Duration.between(start, Instant.now());
+        StringBuilder screen = new StringBuilder();
+        if (ansi) {
+            screen.append("\u001b[H\u001b[2J");
+        } else {
+            screen.append(System.lineSeparator());
+        }
+        screen.append(String.format(Locale.ROOT, "Graylight demo  t+%s / %s   telemetry sent: %,d   canary: %.0f%% of users   faults: %s%n%n",
+                clock(elapsed), clock(duration), sent, canaryPercent,
+                faults.isEmpty() ? "none" : faults.stream().map(Fault::spec).toList()));
+        screen.append(board.render(ansi));
+        if (ansi) {
+            screen.append(System.lineSeparator()).append("Ctrl-C to stop.").append(System.lineSeparator());
+        }
+        out.print(screen);
+        out.flush();
+    }
+
+    private void printSummary(CohortBoard board, long sent) {
+        out.println();
+        out.printf(Locale.ROOT, "Summary: %,d telemetry records sent, %d metric windows received.%n", sent, board.windowsSeen());
+        board.summary().forEach(line -> out.println("  " + line));
+    }
+
+    private static String clock(Duration d) {
+        return String.format(Locale.ROOT, "%02d:%02d", d.toMinutes(), d.toSecondsPart());
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, Duration timeout) {
+        try {
+            latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already shutting down
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.graylight.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.graylight.contracts.json.Json;
+import io.graylight.contracts.metrics.CohortMetrics;
+import io.graylight.contracts.telemetry.DeadLetter;
+import io.graylight.embedded.EmbeddedKafka;
+import io.graylight.sink.Topics;
+import io.graylight.simulator.KafkaRecordSink;
+import io.graylight.simulator.SimulatedRecord;
+import io.graylight.simulator.SimulationConfig;
+import io.graylight.simulator.TrafficSimulator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The metrics job against a real in-JVM Kafka KRaft broker, exactly-once sinks read back with
+ * read_committed: every record that goes in comes out once, as a counted event or a dead letter.
+ */
+class TelemetryMetricsKafkaTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        kafka.close();
+    }
+
+    @Test
+    void recordsInEqualCountedEventsPlusDeadLetters() throws Exception {
+        Topics topics = new Topics("it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        kafka.createTopics(3, topics.telemetry(), topics.metrics(), topics.deadLetters());
+
+        SimulationConfig config = SimulationConfig.builder()
+                .seed(11)
+                .maxEvents(10_000L)
+                .malformedRate(0.05)
+                .rateFactor(20)
+                .build();
+        List<SimulatedRecord> sent = new ArrayList<>();
+        try (KafkaRecordSink sink = new KafkaRecordSink(kafka.bootstrapServers(), topics.telemetry())) {
+            for (SimulatedRecord record : new TrafficSimulator(config)) {
+                sink.write(record);
+                sent.add(record);
+            }
+        }
+        long malformed = sent.stream().filter(SimulatedRecord::malformed).count();
+        assertThat(sent).hasSize(10_000);
+        assertThat(malformed).isBetween(400L, 600L);
+
+        MetricsJobOptions options = MetricsJobOptions.defaults()
+                .withBootstrapServers(kafka.bootstrapServers())
+                .withTopics(topics);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.enableCheckpointing(500);
+        TelemetryMetricsJob.forKafka(options, OffsetsInitializer.latest()).build(env);
+        env.execute("metrics-kafka-it");
+
+        List<CohortMetrics> metrics = readCommitted(topics.metrics()).stream()
+                .map(r -> Json.fromBytes(r.value(), CohortMetrics.class)).toList();
+        List<DeadLetter> deadLetters = readCommitted(topics.deadLetters()).stream()
+                .map(r -> Json.fromBytes(r.value(), DeadLetter.class)).toList();
+
+        long counted = metrics.stream().mapToLong(CohortMetrics::events).sum();
+        assertThat(counted + deadLetters.size()).isEqualTo(sent.size());
+        assertThat(counted).isEqualTo(sent.size() - malformed);
+        assertThat(deadLetters).hasSize((int) malformed);
+        assertThat(deadLetters).allSatisfy(d -> {
+            assertThat(d.origin()).startsWith(topics.telemetry() + "-");
+            assertThat(d.offset()).isNotNegative();
+            assertThat(d.reason()).isNotBlank();
+        });
+        assertThat(metrics).extracting(CohortMetrics::cohort).contains("baseline", "canary");
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+        Properties props = kafka.clientProperties();
+        props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+}
