@@ -52,16 +52,7 @@ public record DeadLetter(
 
     /** Strict UTF-8 decoding; a prefix may end inside a multi-byte character, so trim a partial tail. */
     private static String utf8OrNull(byte[] bytes, boolean truncated) {
-        int length = bytes.length;
-        if (truncated) {
-            int back = 0;
-            while (back < 3 && length - back - 1 >= 0 && (bytes[length - back - 1] & 0xC0) == 0x80) {
-                back++;
-            }
-            if (length - back - 1 >= 0 && (bytes[length - back - 1] & 0xC0) == 0xC0) {
-                length = length - back - 1;
-            }
-        }
+        int length = truncated ? completeCharacters(bytes) : bytes.length;
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -71,5 +62,20 @@ public record DeadLetter(
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    /** The length without a multi-byte character cut short at the end; a complete one stays. */
+    private static int completeCharacters(byte[] bytes) {
+        int lead = bytes.length - 1;
+        while (lead >= 0 && bytes.length - lead < 4 && (bytes[lead] & 0xC0) == 0x80) {
+            lead--; // step back over continuation bytes (10xxxxxx) to the lead byte
+        }
+        if (lead < 0) {
+            return bytes.length;
+        }
+        int b = bytes[lead] & 0xFF;
+        // bytes that can never start a character count as 1, so the decoder still sees them
+        int expected = b >= 0xF5 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 ? 2 : 1;
+        return bytes.length - lead < expected ? lead : bytes.length;
     }
 }

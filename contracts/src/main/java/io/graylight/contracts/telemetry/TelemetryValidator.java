@@ -53,7 +53,9 @@ final class TelemetryValidator {
             if (isAbsent(score)) {
                 throw missing("score");
             }
-            if (!score.isIntegralNumber() || (score.asInt() != 1 && score.asInt() != -1)) {
+            // canConvertToInt first: asInt() wraps, and 4294967297 would pass as 1
+            if (!score.isIntegralNumber() || !score.canConvertToInt()
+                    || (score.intValue() != 1 && score.intValue() != -1)) {
                 throw problem("score", score, "must be 1 (thumbs up) or -1 (thumbs down)");
             }
             return new TelemetryEvent(type, eventId, timestamp, release, cohort, version, userId, segment,
@@ -74,8 +76,8 @@ final class TelemetryValidator {
         Long inputTokens = nonNegativeInteger(root, "inputTokens");
         Long outputTokens = nonNegativeInteger(root, "outputTokens");
         Double costUsd = nonNegativeNumber(root, "costUsd", false);
-        Double qualityScore = nonNegativeNumber(root, "qualityScore", false);
-        if (qualityScore != null && qualityScore > 1.0) {
+        Double qualityScore = number(root, "qualityScore", false);
+        if (qualityScore != null && (qualityScore < 0.0 || qualityScore > 1.0)) {
             throw problem("qualityScore", root.get("qualityScore"), "must be in [0, 1]");
         }
         return new TelemetryEvent(type, eventId, timestamp, release, cohort, version, userId, segment,
@@ -98,8 +100,9 @@ final class TelemetryValidator {
         if (value.isBlank()) {
             throw problem(field, root.get(field), "must not be empty");
         }
-        if (value.length() > MAX_ID_LENGTH) {
-            throw problem(field, root.get(field), "is " + value.length() + " characters, above the limit of " + MAX_ID_LENGTH);
+        int length = value.codePointCount(0, value.length()); // characters, as JSON Schema's maxLength counts them
+        if (length > MAX_ID_LENGTH) {
+            throw problem(field, root.get(field), "is " + length + " characters, above the limit of " + MAX_ID_LENGTH);
         }
         return value;
     }
@@ -148,6 +151,14 @@ final class TelemetryValidator {
     }
 
     private static Double nonNegativeNumber(JsonNode root, String field, boolean required) {
+        Double value = number(root, field, required);
+        if (value != null && value < 0) {
+            throw problem(field, root.get(field), "must be >= 0");
+        }
+        return value;
+    }
+
+    private static Double number(JsonNode root, String field, boolean required) {
         JsonNode node = root.get(field);
         if (isAbsent(node)) {
             if (required) {
@@ -160,10 +171,8 @@ final class TelemetryValidator {
         }
         double value = node.doubleValue();
         if (!Double.isFinite(value)) {
-            throw problem(field, node, "must be a finite number");
-        }
-        if (value < 0) {
-            throw problem(field, node, "must be >= 0");
+            // no echo: Jackson has already turned the 1e400 that was sent into "Infinity"
+            throw problem(field, null, "must be a finite number");
         }
         return value;
     }
@@ -220,7 +229,11 @@ final class TelemetryValidator {
             return null;
         }
         String json = value.toString();
-        return json.length() <= MAX_VALUE_ECHO ? json : json.substring(0, MAX_VALUE_ECHO) + "…";
+        if (json.length() <= MAX_VALUE_ECHO) {
+            return json;
+        }
+        int end = Character.isHighSurrogate(json.charAt(MAX_VALUE_ECHO - 1)) ? MAX_VALUE_ECHO - 1 : MAX_VALUE_ECHO;
+        return json.substring(0, end) + "…";
     }
 
     /** Unwinds the field checks at the first problem; no stack trace, since bad records are routine. */
