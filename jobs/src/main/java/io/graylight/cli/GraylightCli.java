@@ -1,5 +1,6 @@
 package io.graylight.cli;
 
+import io.graylight.simulator.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
         description = "Graylight: the brain of a gray release for LLM applications.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            SimulateCommand.class,
         })
 public final class GraylightCli {
 
