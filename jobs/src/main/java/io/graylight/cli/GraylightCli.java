@@ -1,6 +1,8 @@
 package io.graylight.cli;
 
 import io.graylight.simulator.SimulateCommand;
+import io.graylight.bench.BenchCommand;
+import io.graylight.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +17,9 @@ import picocli.CommandLine.Command;
         description = "Graylight: the brain of a gray release for LLM applications.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DemoCommand.class,
             SimulateCommand.class,
+            BenchCommand.class,
         })
 public final class GraylightCli {
 

@@ -1,10 +1,13 @@
 package io.graylight.embedded;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import kafka.testkit.KafkaClusterTestKit;
 import kafka.testkit.TestKitNodes;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -46,11 +49,36 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             cluster.format();
             cluster.startup();
-            cluster.waitForReadyBrokers();
-            return new EmbeddedKafka(cluster);
+            EmbeddedKafka kafka = new EmbeddedKafka(cluster);
+            kafka.awaitBrokerReady(Duration.ofSeconds(60));
+            return kafka;
         } catch (Exception e) {
             cluster.close();
             throw e;
+        }
+    }
+
+    /**
+     * Waits until the broker is registered and unfenced, i.e. accepts topic creation. (The test
+     * kit's own wait needs JUnit on the classpath, which the CLI does not have.)
+     */
+    private void awaitBrokerReady(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(clientProperties())) {
+            while (true) {
+                try {
+                    if (!admin.describeCluster().nodes().get(1, TimeUnit.SECONDS).isEmpty()
+                            && admin.describeFeatures().featureMetadata().get(1, TimeUnit.SECONDS) != null) {
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    // not up yet
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Kafka broker not ready after " + timeout);
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
         }
     }
 

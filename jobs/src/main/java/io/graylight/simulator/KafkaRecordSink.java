@@ -14,9 +14,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * partition (malformed records have no key). acks=all and idempotence, because telemetry lost on
  * the way would look like a silent canary; batching with a short linger for throughput.
  *
- * <p>The Kafka timestamp is left to the producer's clock: the event time travels in the JSON,
- * and a simulated start far in the past would otherwise let the broker's time-based retention
- * delete the records at once.
+ * <p>Each record's Kafka timestamp is its event time, as if it had been produced when the
+ * simulated request happened: the jobs refuse events dated far ahead of their Kafka timestamp (a
+ * broken producer clock), and simulated traffic written as fast as possible runs ahead of the
+ * wall clock. Mind the broker's time-based retention when simulating far in the past.
  */
 public final class KafkaRecordSink implements RecordSink {
 
@@ -56,7 +57,7 @@ public final class KafkaRecordSink implements RecordSink {
     @Override
     public void write(SimulatedRecord record) throws IOException {
         failIfBroken();
-        producer.send(new ProducerRecord<>(topic, record.key(), record.bytes()), (metadata, error) -> {
+        producer.send(new ProducerRecord<>(topic, null, record.eventTimeMillis(), record.key(), record.bytes()), (metadata, error) -> {
             if (error != null) {
                 failures.incrementAndGet();
                 firstFailure.compareAndSet(null, error);

@@ -15,6 +15,7 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import org.apache.kafka.common.KafkaException;
+import io.graylight.cli.DurationConverter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -118,7 +119,7 @@ public final class SimulateCommand implements Callable<Integer> {
     double malformed;
 
     @Option(names = START, paramLabel = "ISO", converter = InstantConverter.class,
-            description = "Event time of the first request, e.g. 2026-12-01T10:00:00Z (default: 2026-12-01T10:00:00Z).")
+            description = "Event time of the first request, e.g. 2026-12-01T10:00:00Z (default: 2026-12-01T10:00:00Z; now with --kafka or --realtime).")
     Instant start;
 
     @Override
@@ -184,7 +185,8 @@ public final class SimulateCommand implements Callable<Integer> {
             if (!releases.isEmpty()) {
                 builder.releases(releases);
             }
-            if (realtime) {
+            if (realtime || (kafka != null && start == null)) {
+                // live traffic: event time starts now (Kafka retention and the jobs' clock checks expect it)
                 builder.start(Clock.systemUTC().instant().truncatedTo(ChronoUnit.MILLIS));
             } else if (start != null) {
                 builder.start(start);
@@ -231,16 +233,6 @@ public final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                return Durations.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
-    }
 
     static final class InstantConverter implements CommandLine.ITypeConverter<Instant> {
         @Override

@@ -1,5 +1,6 @@
 package io.graylight.simulator;
 
+import io.graylight.contracts.routing.CohortAssignment;
 import io.graylight.contracts.telemetry.Cohort;
 import io.graylight.contracts.telemetry.TelemetryCodec;
 import io.graylight.contracts.telemetry.TelemetryEvent;

@@ -5,6 +5,7 @@ import static io.graylight.simulator.SimulatorTesting.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.graylight.contracts.routing.CohortAssignment;
 import io.graylight.contracts.telemetry.Cohort;
 import io.graylight.contracts.telemetry.TelemetryEvent;
 import java.util.HashMap;

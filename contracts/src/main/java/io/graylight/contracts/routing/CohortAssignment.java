@@ -1,4 +1,4 @@
-package io.graylight.simulator;
+package io.graylight.contracts.routing;
 
 import io.graylight.contracts.telemetry.Cohort;
 import java.nio.charset.StandardCharsets;
