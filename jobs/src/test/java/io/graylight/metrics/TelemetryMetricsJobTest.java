@@ -164,7 +164,7 @@ class TelemetryMetricsJobTest {
         assertThat(invalid).allSatisfy(d -> assertThat(d.origin()).isEqualTo("file:telemetry.jsonl"));
         assertThat(invalid).extracting(DeadLetter::reason)
                 .contains("not valid JSON: Unrecognized token 'not': was expecting (JSON String, Number, Array, Object "
-                                + "or token 'null', 'true' or 'false') (at line 1, column 5)",
+                                + "or token 'null', 'true' or 'false') (at line 1, column 4)",
                         "expected a JSON object, got an array",
                         "latencyMs = -3: must be >= 0",
                         "timestamp: required field is missing");
