@@ -31,35 +31,39 @@ public final class CohortAccumulator {
     long feedbackDown;
 
     public void add(TelemetryEvent event) {
+        add(MetricSample.of(event));
+    }
+
+    public void add(MetricSample sample) {
         if (release == null) {
-            release = event.release();
-            cohort = event.cohort().wireName();
+            release = sample.release;
+            cohort = sample.cohort;
         }
-        if (event.isFeedback()) {
-            if (event.score() > 0) {
+        if (sample.isFeedback()) {
+            if (sample.score > 0) {
                 feedbackUp++;
             } else {
                 feedbackDown++;
             }
             return;
         }
-        statusCounts[event.status().ordinal()]++;
-        latency.add(event.latencyMs());
-        if (event.ttftMs() != null) {
-            ttft.add(event.ttftMs());
+        statusCounts[sample.status]++;
+        latency.add(sample.latencyMs);
+        if (!Double.isNaN(sample.ttftMs)) {
+            ttft.add(sample.ttftMs);
         }
-        if (event.inputTokens() != null) {
-            inputTokens += event.inputTokens();
+        if (sample.inputTokens >= 0) {
+            inputTokens += sample.inputTokens;
         }
-        if (event.outputTokens() != null) {
-            outputTokens += event.outputTokens();
+        if (sample.outputTokens >= 0) {
+            outputTokens += sample.outputTokens;
         }
-        if (event.costUsd() != null) {
-            costUsd += event.costUsd();
+        if (!Double.isNaN(sample.costUsd)) {
+            costUsd += sample.costUsd;
             costSamples++;
         }
-        if (event.qualityScore() != null) {
-            qualitySum += event.qualityScore();
+        if (!Double.isNaN(sample.qualityScore)) {
+            qualitySum += sample.qualityScore;
             qualitySamples++;
         }
     }

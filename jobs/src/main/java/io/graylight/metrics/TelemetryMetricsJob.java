@@ -2,7 +2,7 @@ package io.graylight.metrics;
 
 import io.graylight.contracts.metrics.CohortMetrics;
 import io.graylight.contracts.telemetry.DeadLetter;
-import io.graylight.contracts.telemetry.TelemetryCodec;
+import io.graylight.contracts.json.Json;
 import io.graylight.contracts.telemetry.TelemetryEvent;
 import io.graylight.contracts.telemetry.ValidationProblem;
 import io.graylight.sink.JsonKafkaSink;
@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -57,7 +58,7 @@ public final class TelemetryMetricsJob {
     public static final String NAME = "graylight-telemetry-metrics";
 
     /** Events behind the watermark by more than the allowed out-of-orderness. */
-    public static final OutputTag<TelemetryEvent> LATE_EVENTS = new OutputTag<>("late-events") {};
+    public static final OutputTag<MetricSample> LATE_EVENTS = new OutputTag<>("late-events") {};
 
     private final Source<TelemetryRecord, ?, ?> telemetry;
     private final Sink<CohortMetrics> metrics;
@@ -114,6 +115,8 @@ public final class TelemetryMetricsJob {
 
     /** Adds the topology to {@code env}; returns the metrics stream for jobs that build on it. */
     public DataStream<CohortMetrics> build(StreamExecutionEnvironment env) {
+        // No function here mutates or keeps its input: chained operators may pass objects on uncopied.
+        env.getConfig().enableObjectReuse();
         SingleOutputStreamOperator<TelemetryEvent> valid = env
                 .fromSource(telemetry, watermarks(options), "telemetry")
                 .uid("telemetry-source")
@@ -121,9 +124,12 @@ public final class TelemetryMetricsJob {
                 .name("split-invalid")
                 .uid("split-invalid");
 
-        DataStream<TelemetryEvent> unique = valid
-                .keyBy(TelemetryEvent::eventId)
-                .process(new DeduplicateEvents(options.dedupTtl()))
+        DataStream<MetricSample> unique = valid
+                .map(MetricSample::of)
+                .name("to-metric-sample")
+                .uid("to-metric-sample")
+                .keyBy(sample -> sample.eventId)
+                .process(new DeduplicateEvents<>(options.dedupTtl()), TypeInformation.of(MetricSample.class))
                 .name("deduplicate")
                 .uid("deduplicate");
 
@@ -167,27 +173,28 @@ public final class TelemetryMetricsJob {
      * A late event is valid but can no longer be counted: keep it, with the reason, in the
      * dead-letter topic rather than dropping it.
      */
-    static DeadLetter lateDeadLetter(TelemetryEvent event) {
-        ValidationProblem problem = new ValidationProblem("timestamp", '"' + event.timestamp().toString() + '"',
+    static DeadLetter lateDeadLetter(MetricSample sample) {
+        Instant eventTime = Instant.ofEpochMilli(sample.timestamp);
+        ValidationProblem problem = new ValidationProblem("timestamp", '"' + eventTime.toString() + '"',
                 "late event: its window had already closed");
-        return DeadLetter.of(problem, new TelemetryCodec().encode(event), "late:" + event.release(), -1,
-                event.timestamp(), Instant.now());
+        byte[] summary = Json.toBytes(sample);
+        return DeadLetter.of(problem, summary, "late:" + sample.release, -1, eventTime, Instant.now());
     }
 
     /** Release and cohort as one string key: enum hash codes differ between JVMs, strings do not. */
-    static final class CohortKey implements KeySelector<TelemetryEvent, String> {
+    static final class CohortKey implements KeySelector<MetricSample, String> {
         @Override
-        public String getKey(TelemetryEvent event) {
-            return event.release() + '\u0000' + event.cohort().wireName();
+        public String getKey(MetricSample sample) {
+            return sample.release + '\u0000' + sample.cohort;
         }
     }
 
-    static final class CohortAggregate implements AggregateFunction<TelemetryEvent, CohortAccumulator, CohortAccumulator> {
+    static final class CohortAggregate implements AggregateFunction<MetricSample, CohortAccumulator, CohortAccumulator> {
         @Override public CohortAccumulator createAccumulator() { return new CohortAccumulator(); }
 
         @Override
-        public CohortAccumulator add(TelemetryEvent event, CohortAccumulator acc) {
-            acc.add(event);
+        public CohortAccumulator add(MetricSample sample, CohortAccumulator acc) {
+            acc.add(sample);
             return acc;
         }
 

@@ -1,6 +1,5 @@
 package io.graylight.telemetry;
 
-import io.graylight.contracts.telemetry.TelemetryEvent;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -11,7 +10,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Passes the first event of each {@code eventId} and drops repeats (producer retries, replays of a
+ * Passes the first event of each {@code eventId} (the key) and drops repeats (producer retries, replays of a
  * partition), counting them.
  *
  * <p>Keyed by eventId. The remembered id expires {@code ttl} of event time after the event, by an
@@ -20,7 +19,7 @@ import org.apache.flink.util.Collector;
  * deterministic. A repeat arriving after the expiry is no longer recognised, so choose {@code ttl}
  * above the longest producer retry.
  */
-public final class DeduplicateEvents extends KeyedProcessFunction<String, TelemetryEvent, TelemetryEvent> {
+public final class DeduplicateEvents<T> extends KeyedProcessFunction<String, T, T> {
 
     static final ValueStateDescriptor<Boolean> SEEN = new ValueStateDescriptor<>("seen", Types.BOOLEAN);
 
@@ -39,18 +38,18 @@ public final class DeduplicateEvents extends KeyedProcessFunction<String, Teleme
     }
 
     @Override
-    public void processElement(TelemetryEvent event, Context ctx, Collector<TelemetryEvent> out) throws Exception {
+    public void processElement(T event, Context ctx, Collector<T> out) throws Exception {
         if (seen.value() != null) {
             duplicates.inc();
             return;
         }
         seen.update(Boolean.TRUE);
-        ctx.timerService().registerEventTimeTimer(event.timestampMillis() + ttlMillis);
+        ctx.timerService().registerEventTimeTimer(ctx.timestamp() + ttlMillis);
         out.collect(event);
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<TelemetryEvent> out) {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<T> out) {
         seen.clear();
     }
 }

@@ -25,7 +25,7 @@ class DeduplicateEventsTest {
     @BeforeEach
     void open() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DeduplicateEvents(TTL)), TelemetryEvent::eventId, Types.STRING);
+                new KeyedProcessOperator<>(new DeduplicateEvents<TelemetryEvent>(TTL)), TelemetryEvent::eventId, Types.STRING);
         harness.open();
     }
 
