@@ -16,11 +16,14 @@ import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -142,7 +145,7 @@ public final class TelemetryMetricsJob {
                 .uid("cohort-window-metrics");
 
         DataStream<DeadLetter> late = windowed.getSideOutput(LATE_EVENTS)
-                .map(TelemetryMetricsJob::lateDeadLetter)
+                .map(new LateEventToDeadLetter())
                 .name("late-to-dead-letter")
                 .uid("late-to-dead-letter");
 
@@ -170,15 +173,25 @@ public final class TelemetryMetricsJob {
     }
 
     /**
-     * A late event is valid but can no longer be counted: keep it, with the reason, in the
-     * dead-letter topic rather than dropping it.
+     * A late event is valid but can no longer be counted in its window: keep it, with the reason,
+     * in the dead-letter topic rather than dropping it, and count it ({@code lateEvents}).
      */
-    static DeadLetter lateDeadLetter(MetricSample sample) {
-        Instant eventTime = Instant.ofEpochMilli(sample.timestamp);
-        ValidationProblem problem = new ValidationProblem("timestamp", '"' + eventTime.toString() + '"',
-                "late event: its window had already closed");
-        byte[] summary = Json.toBytes(sample);
-        return DeadLetter.of(problem, summary, "late:" + sample.release, -1, eventTime, Instant.now());
+    static final class LateEventToDeadLetter extends RichMapFunction<MetricSample, DeadLetter> {
+        private transient Counter lateEvents;
+
+        @Override
+        public void open(OpenContext openContext) {
+            lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
+        }
+
+        @Override
+        public DeadLetter map(MetricSample sample) {
+            lateEvents.inc();
+            Instant eventTime = Instant.ofEpochMilli(sample.timestamp);
+            ValidationProblem problem = new ValidationProblem("timestamp", '"' + eventTime.toString() + '"',
+                    "late event: its window had already closed");
+            return DeadLetter.of(problem, Json.toBytes(sample), "late:" + sample.release, -1, eventTime, Instant.now());
+        }
     }
 
     /** Release and cohort as one string key: enum hash codes differ between JVMs, strings do not. */
