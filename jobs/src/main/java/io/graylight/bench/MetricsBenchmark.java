@@ -2,13 +2,13 @@ package io.graylight.bench;
 
 import io.graylight.contracts.metrics.CohortMetrics;
 import io.graylight.contracts.telemetry.DeadLetter;
-import io.graylight.metrics.MetricsJobOptions;
+import io.graylight.options.JobOptions;
 import io.graylight.metrics.TelemetryMetricsJob;
 import io.graylight.simulator.SimulatedRecord;
 import io.graylight.simulator.SimulationConfig;
 import io.graylight.simulator.TrafficSimulator;
-import io.graylight.telemetry.TelemetryLineFormat;
 import io.graylight.telemetry.TelemetryRecord;
+import io.graylight.telemetry.TelemetrySources;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -103,7 +103,7 @@ public final class MetricsBenchmark implements Callable<Integer> {
     private JobExecutionResult runMetricsJob(Path input) throws Exception {
         StreamExecutionEnvironment env = environment();
         new TelemetryMetricsJob(source(input), new DiscardingSink<CohortMetrics>(), new DiscardingSink<DeadLetter>(),
-                MetricsJobOptions.defaults()).build(env);
+                JobOptions.defaults()).build(env);
         return env.execute("bench-metrics");
     }
 
@@ -111,9 +111,10 @@ public final class MetricsBenchmark implements Callable<Integer> {
         return StreamExecutionEnvironment.createLocalEnvironment(parallelism);
     }
 
-    private static FileSource<TelemetryRecord> source(Path input) {
-        return FileSource.forRecordStreamFormat(new TelemetryLineFormat("file:bench"),
-                new org.apache.flink.core.fs.Path(input.toUri())).build();
+    private static FileSource<TelemetryRecord> source(Path input) throws IOException {
+        try (Stream<Path> files = Files.list(input)) {
+            return TelemetrySources.files(files.sorted().toList());
+        }
     }
 
     private double eventsPerSecond(JobExecutionResult result) {

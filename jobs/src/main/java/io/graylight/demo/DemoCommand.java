@@ -6,7 +6,7 @@ import io.graylight.contracts.metrics.CohortMetrics;
 import io.graylight.contracts.telemetry.DeadLetter;
 import io.graylight.embedded.EmbeddedFlink;
 import io.graylight.embedded.EmbeddedKafka;
-import io.graylight.metrics.MetricsJobOptions;
+import io.graylight.options.JobOptions;
 import io.graylight.metrics.TelemetryMetricsJob;
 import io.graylight.simulator.Fault;
 import io.graylight.simulator.KafkaRecordSink;
@@ -93,7 +93,7 @@ public final class DemoCommand implements Callable<Integer> {
             createTopics(kafka, topics);
             out.println("                starting Flink (MiniCluster) and the metrics job...");
             try (EmbeddedFlink flink = EmbeddedFlink.start(4)) {
-                MetricsJobOptions options = MetricsJobOptions.defaults()
+                JobOptions options = JobOptions.defaults()
                         .withBootstrapServers(kafka.bootstrapServers())
                         .withWindow(window, window);
                 var env = EmbeddedFlink.environment(2, Duration.ofSeconds(2));

@@ -6,15 +6,12 @@ import io.graylight.contracts.json.Json;
 import io.graylight.contracts.telemetry.TelemetryEvent;
 import io.graylight.contracts.telemetry.ValidationProblem;
 import io.graylight.sink.JsonKafkaSink;
-import io.graylight.telemetry.DataDrivenWatermarks;
 import io.graylight.telemetry.DeduplicateEvents;
-import io.graylight.telemetry.KafkaTelemetryDeserializer;
 import io.graylight.telemetry.SplitInvalidRecords;
-import io.graylight.telemetry.TelemetryParser;
 import io.graylight.telemetry.TelemetryRecord;
-import java.time.Duration;
+import io.graylight.telemetry.TelemetrySources;
+import io.graylight.options.JobOptions;
 import java.time.Instant;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -22,9 +19,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -36,7 +31,6 @@ import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * Per-cohort window metrics from cohort-tagged telemetry.
@@ -49,8 +43,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *                                                    └─ late ─► dead letters
  * </pre>
  *
- * <p>Options ({@link MetricsJobOptions}, given as {@code --name value}): {@code bootstrap-servers},
- * {@code topic-prefix}, {@code consumer-group}, {@code window} (10 s), {@code slide} (= window),
+ * <p>Options ({@link JobOptions}, given as {@code --name value}): {@code bootstrap-servers},
+ * {@code topic-prefix}, {@code consumer-group} (prefix), {@code window} (10 s), {@code slide} (= window),
  * {@code max-out-of-orderness} (5 s), {@code idleness} (30 s), {@code dedup-ttl} (10 min),
  * {@code max-future-skew} (15 min), {@code delivery-guarantee} (EXACTLY_ONCE),
  * {@code transaction-timeout} (10 min), {@code transactional-id-prefix}. Checkpointing and state
@@ -66,13 +60,13 @@ public final class TelemetryMetricsJob {
     private final Source<TelemetryRecord, ?, ?> telemetry;
     private final Sink<CohortMetrics> metrics;
     private final Sink<DeadLetter> deadLetters;
-    private final MetricsJobOptions options;
+    private final JobOptions options;
 
     public TelemetryMetricsJob(
             Source<TelemetryRecord, ?, ?> telemetry,
             Sink<CohortMetrics> metrics,
             Sink<DeadLetter> deadLetters,
-            MetricsJobOptions options) {
+            JobOptions options) {
         this.telemetry = telemetry;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
@@ -80,39 +74,27 @@ public final class TelemetryMetricsJob {
     }
 
     public static void main(String[] args) throws Exception {
-        MetricsJobOptions options = MetricsJobOptions.fromArgs(args);
+        JobOptions options = JobOptions.fromArgs(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         forKafka(options).build(env);
         env.execute(NAME);
     }
 
     /** The job wired to Kafka: telemetry in, metrics and dead letters out. */
-    public static TelemetryMetricsJob forKafka(MetricsJobOptions options) {
+    public static TelemetryMetricsJob forKafka(JobOptions options) {
         return forKafka(options, null);
     }
 
-    /**
-     * @param stopAt where the source stops, making the job bounded (tests, backfills); null to
-     *     follow the topic forever
-     */
-    public static TelemetryMetricsJob forKafka(MetricsJobOptions options, OffsetsInitializer stopAt) {
-        KafkaSourceBuilder<TelemetryRecord> source = KafkaSource.<TelemetryRecord>builder()
-                .setBootstrapServers(options.bootstrapServers())
-                .setTopics(options.topics().telemetry())
-                .setGroupId(options.consumerGroup())
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new KafkaTelemetryDeserializer(new TelemetryParser(options.maxFutureSkew())));
-        if (stopAt != null) {
-            source.setBounded(stopAt);
-        }
+    /** @param stopAt where the telemetry source stops (bounded runs); null to follow it forever */
+    public static TelemetryMetricsJob forKafka(JobOptions options, OffsetsInitializer stopAt) {
         return new TelemetryMetricsJob(
-                source.build(),
+                TelemetrySources.kafka(options, "metrics", stopAt),
                 JsonKafkaSink.create(options.bootstrapServers(), options.topics().metrics(),
                         m -> m.release() + "/" + m.cohort(), options.deliveryGuarantee(),
-                        options.transactionalIdPrefix() + "-metrics", options.transactionTimeout()),
+                        options.transactionalId("metrics"), options.transactionTimeout()),
                 JsonKafkaSink.create(options.bootstrapServers(), options.topics().deadLetters(),
                         DeadLetter::origin, options.deliveryGuarantee(),
-                        options.transactionalIdPrefix() + "-dlq", options.transactionTimeout()),
+                        options.transactionalId("metrics-dlq"), options.transactionTimeout()),
                 options);
     }
 
@@ -121,7 +103,7 @@ public final class TelemetryMetricsJob {
         // No function here mutates or keeps its input: chained operators may pass objects on uncopied.
         env.getConfig().enableObjectReuse();
         SingleOutputStreamOperator<TelemetryEvent> valid = env
-                .fromSource(telemetry, watermarks(options), "telemetry")
+                .fromSource(telemetry, TelemetrySources.watermarks(options, options.slide()), "telemetry")
                 .uid("telemetry-source")
                 .process(new SplitInvalidRecords())
                 .name("split-invalid")
@@ -158,15 +140,7 @@ public final class TelemetryMetricsJob {
         return windowed;
     }
 
-    static WatermarkStrategy<TelemetryRecord> watermarks(MetricsJobOptions options) {
-        Duration step = Duration.ofMillis(Math.max(1, Math.min(1000, options.slide().toMillis() / 10)));
-        return WatermarkStrategy
-                .<TelemetryRecord>forGenerator(ctx -> new DataDrivenWatermarks<>(options.maxOutOfOrderness(), step))
-                .withTimestampAssigner((record, previous) -> record.eventTimeMillis())
-                .withIdleness(options.idleness());
-    }
-
-    static WindowAssigner<Object, TimeWindow> windowAssigner(MetricsJobOptions options) {
+    static WindowAssigner<Object, TimeWindow> windowAssigner(JobOptions options) {
         return options.tumbling()
                 ? TumblingEventTimeWindows.of(options.window())
                 : SlidingEventTimeWindows.of(options.window(), options.slide());

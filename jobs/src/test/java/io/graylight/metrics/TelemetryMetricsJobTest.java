@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.graylight.contracts.metrics.CohortMetrics;
+import io.graylight.options.JobOptions;
 import io.graylight.contracts.telemetry.Cohort;
 import io.graylight.contracts.telemetry.DeadLetter;
 import io.graylight.contracts.telemetry.RequestStatus;
 import io.graylight.contracts.telemetry.TelemetryCodec;
 import io.graylight.contracts.telemetry.TelemetryEvent;
-import io.graylight.telemetry.TelemetryLineFormat;
+import io.graylight.telemetry.TelemetrySources;
 import io.graylight.telemetry.TelemetryRecord;
 import io.graylight.testing.CollectingSink;
 import java.nio.file.Files;
@@ -64,13 +65,10 @@ class TelemetryMetricsJobTest {
 
         CollectingSink<CohortMetrics> metricsSink = new CollectingSink<>();
         CollectingSink<DeadLetter> deadLetterSink = new CollectingSink<>();
-        FileSource<TelemetryRecord> source = FileSource
-                .forRecordStreamFormat(new TelemetryLineFormat("file:" + file.getFileName()),
-                        new org.apache.flink.core.fs.Path(file.toUri()))
-                .build();
+        FileSource<TelemetryRecord> source = TelemetrySources.files(List.of(file));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        new TelemetryMetricsJob(source, metricsSink, deadLetterSink, MetricsJobOptions.defaults()).build(env);
+        new TelemetryMetricsJob(source, metricsSink, deadLetterSink, JobOptions.defaults()).build(env);
         env.execute("metrics-pipeline-test");
 
         metrics = metricsSink.collected();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.graylight.contracts.json.Json;
 import io.graylight.contracts.metrics.CohortMetrics;
+import io.graylight.options.JobOptions;
 import io.graylight.contracts.telemetry.DeadLetter;
 import io.graylight.embedded.EmbeddedKafka;
 import io.graylight.sink.Topics;
@@ -76,7 +77,7 @@ class TelemetryMetricsKafkaTest {
         assertThat(sent).hasSize(10_000);
         assertThat(malformed).isBetween(400L, 600L);
 
-        MetricsJobOptions options = MetricsJobOptions.defaults()
+        JobOptions options = JobOptions.defaults()
                 .withBootstrapServers(kafka.bootstrapServers())
                 .withTopics(topics);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

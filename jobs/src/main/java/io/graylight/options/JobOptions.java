@@ -1,23 +1,25 @@
-package io.graylight.metrics;
+package io.graylight.options;
 
 import io.graylight.sink.Topics;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.java.utils.ParameterTool;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.api.java.utils.ParameterTool;
 
 /**
- * Typed options of {@link TelemetryMetricsJob}. Each is a Flink {@link ConfigOption}, so it can be
- * given as {@code --window 10s} on the command line or as {@code graylight.metrics.window} in
- * Flink configuration; durations use Flink's syntax (10 s, 500 ms, 1 min, 2 h).
+ * Typed options shared by the Graylight jobs, each a Flink {@link ConfigOption} given on the job's
+ * command line as {@code --name value}. Durations use Flink's syntax (10 s, 500 ms, 1 min, 2 h).
+ * Each job derives its own consumer group and transactional id from the shared prefixes, so two
+ * jobs never fence each other's transactions.
  */
-public record MetricsJobOptions(
+public record JobOptions(
         String bootstrapServers,
         Topics topics,
-        String consumerGroup,
+        String consumerGroupPrefix,
         Duration window,
         Duration slide,
         Duration maxOutOfOrderness,
@@ -26,43 +28,46 @@ public record MetricsJobOptions(
         Duration maxFutureSkew,
         DeliveryGuarantee deliveryGuarantee,
         Duration transactionTimeout,
-        String transactionalIdPrefix) implements Serializable {
+        String transactionalIdPrefix,
+        List<String> plans) implements Serializable {
 
     public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("bootstrap-servers")
             .stringType().defaultValue("localhost:9092").withDescription("Kafka bootstrap servers.");
     public static final ConfigOption<String> TOPIC_PREFIX = ConfigOptions.key("topic-prefix")
             .stringType().defaultValue(Topics.DEFAULT_PREFIX).withDescription("Prefix of every Graylight topic.");
     public static final ConfigOption<String> CONSUMER_GROUP = ConfigOptions.key("consumer-group")
-            .stringType().defaultValue("graylight-metrics").withDescription("Kafka consumer group of the telemetry source.");
+            .stringType().defaultValue("graylight").withDescription("Prefix of the jobs' Kafka consumer groups.");
     public static final ConfigOption<Duration> WINDOW = ConfigOptions.key("window")
             .durationType().defaultValue(Duration.ofSeconds(10)).withDescription("Metrics window size (event time).");
     public static final ConfigOption<Duration> SLIDE = ConfigOptions.key("slide")
             .durationType().noDefaultValue().withDescription("Window slide; tumbling windows when absent or equal to the size.");
     public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS = ConfigOptions.key("max-out-of-orderness")
-            .durationType().defaultValue(Duration.ofSeconds(5)).withDescription("How late an event may arrive and still count in its window.");
+            .durationType().defaultValue(Duration.ofSeconds(5)).withDescription("How late an event may arrive and still count.");
     public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("idleness")
             .durationType().defaultValue(Duration.ofSeconds(30)).withDescription("A partition silent this long stops holding back the watermark.");
     public static final ConfigOption<Duration> DEDUP_TTL = ConfigOptions.key("dedup-ttl")
             .durationType().defaultValue(Duration.ofMinutes(10)).withDescription("Event time an eventId is remembered for de-duplication.");
     public static final ConfigOption<Duration> MAX_FUTURE_SKEW = ConfigOptions.key("max-future-skew")
-            .durationType().defaultValue(Duration.ofMinutes(15)).withDescription("Events dated further ahead of their Kafka timestamp go to the DLQ; 0 disables.");
+            .durationType().defaultValue(Duration.ofMinutes(15)).withDescription("Events dated further ahead of their Kafka timestamp are refused; 0 disables.");
     public static final ConfigOption<DeliveryGuarantee> DELIVERY_GUARANTEE = ConfigOptions.key("delivery-guarantee")
             .enumType(DeliveryGuarantee.class).defaultValue(DeliveryGuarantee.EXACTLY_ONCE).withDescription("Kafka sink guarantee.");
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOptions.key("transaction-timeout")
-            .durationType().defaultValue(Duration.ofMinutes(10)).withDescription("Kafka transaction timeout; below the broker's 15 min maximum.");
+            .durationType().defaultValue(Duration.ofMinutes(10)).withDescription("Kafka transaction timeout: above checkpoint interval plus restart time, below the broker's 15 min maximum.");
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("transactional-id-prefix")
-            .stringType().defaultValue("graylight-metrics").withDescription("Unique per job deployment.");
+            .stringType().defaultValue("graylight").withDescription("Unique per deployment; each sink appends its own name.");
+    public static final ConfigOption<List<String>> PLANS = ConfigOptions.key("plan")
+            .stringType().asList().defaultValues().withDescription("Rollout plan files that start by themselves (decision job), separated by ';'.");
 
-    public static MetricsJobOptions defaults() {
+    public static JobOptions defaults() {
         return fromConfiguration(new Configuration());
     }
 
-    public static MetricsJobOptions fromArgs(String[] args) {
+    public static JobOptions fromArgs(String[] args) {
         return fromConfiguration(Configuration.fromMap(ParameterTool.fromArgs(args).toMap()));
     }
 
-    public static MetricsJobOptions fromConfiguration(Configuration config) {
-        return new MetricsJobOptions(
+    public static JobOptions fromConfiguration(Configuration config) {
+        return new JobOptions(
                 config.get(BOOTSTRAP_SERVERS),
                 new Topics(config.get(TOPIC_PREFIX)),
                 config.get(CONSUMER_GROUP),
@@ -74,25 +79,36 @@ public record MetricsJobOptions(
                 config.get(MAX_FUTURE_SKEW),
                 config.get(DELIVERY_GUARANTEE),
                 config.get(TRANSACTION_TIMEOUT),
-                config.get(TRANSACTIONAL_ID_PREFIX));
+                config.get(TRANSACTIONAL_ID_PREFIX),
+                List.copyOf(config.get(PLANS)));
     }
 
-    public MetricsJobOptions withBootstrapServers(String servers) {
-        return new MetricsJobOptions(servers, topics, consumerGroup, window, slide, maxOutOfOrderness, idleness,
-                dedupTtl, maxFutureSkew, deliveryGuarantee, transactionTimeout, transactionalIdPrefix);
+    public JobOptions withBootstrapServers(String servers) {
+        return new JobOptions(servers, topics, consumerGroupPrefix, window, slide, maxOutOfOrderness, idleness,
+                dedupTtl, maxFutureSkew, deliveryGuarantee, transactionTimeout, transactionalIdPrefix, plans);
     }
 
-    public MetricsJobOptions withWindow(Duration size, Duration slide) {
-        return new MetricsJobOptions(bootstrapServers, topics, consumerGroup, size, slide, maxOutOfOrderness, idleness,
-                dedupTtl, maxFutureSkew, deliveryGuarantee, transactionTimeout, transactionalIdPrefix);
+    public JobOptions withTopics(Topics topics) {
+        return new JobOptions(bootstrapServers, topics, consumerGroupPrefix, window, slide, maxOutOfOrderness, idleness,
+                dedupTtl, maxFutureSkew, deliveryGuarantee, transactionTimeout, transactionalIdPrefix, plans);
     }
 
-    public MetricsJobOptions withTopics(Topics topics) {
-        return new MetricsJobOptions(bootstrapServers, topics, consumerGroup, window, slide, maxOutOfOrderness, idleness,
-                dedupTtl, maxFutureSkew, deliveryGuarantee, transactionTimeout, transactionalIdPrefix);
+    public JobOptions withWindow(Duration size, Duration slide) {
+        return new JobOptions(bootstrapServers, topics, consumerGroupPrefix, size, slide, maxOutOfOrderness, idleness,
+                dedupTtl, maxFutureSkew, deliveryGuarantee, transactionTimeout, transactionalIdPrefix, plans);
     }
 
     public boolean tumbling() {
         return slide.equals(window);
+    }
+
+    /** The consumer group of one job, e.g. {@code graylight-metrics}. */
+    public String consumerGroup(String job) {
+        return consumerGroupPrefix + "-" + job;
+    }
+
+    /** The transactional id prefix of one sink, e.g. {@code graylight-metrics-dlq}. */
+    public String transactionalId(String sink) {
+        return transactionalIdPrefix + "-" + sink;
     }
 }
