@@ -12,6 +12,7 @@ import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -44,6 +45,8 @@ public final class TrafficSimulator implements Iterable<SimulatedRecord> {
     private final boolean[][] canaryByReleaseAndUser;
     private final long startMillis;
     private final long endMillis;
+    /** When set, the canary share per release at send time, like a router following decisions. */
+    private ToDoubleFunction<String> liveCanaryPercent;
     private final TelemetryCodec codec = new TelemetryCodec();
 
     public TrafficSimulator(SimulationConfig config) {
@@ -67,6 +70,15 @@ public final class TrafficSimulator implements Iterable<SimulatedRecord> {
         this.startMillis = config.start().toEpochMilli();
         long end = config.duration().map(d -> startMillis + d.toMillis()).orElse(Long.MAX_VALUE);
         this.endMillis = Math.min(end, silentEverywhereFrom(config.faults(), anyBaseline));
+    }
+
+    /**
+     * Makes cohorts follow a changing canary share, e.g. the latest decision of each release, as
+     * a router would; users stay sticky (raising the share only adds users to the canary).
+     */
+    public TrafficSimulator followingCanaryPercent(ToDoubleFunction<String> percentOfRelease) {
+        this.liveCanaryPercent = percentOfRelease;
+        return this;
     }
 
     public SimulationConfig config() {
@@ -175,7 +187,10 @@ public final class TrafficSimulator implements Iterable<SimulatedRecord> {
             int userIndex = users.pickIndex(random.nextDouble());
             String release = config.releases().get(releaseIndex);
             SimulatedUser user = users.get(userIndex);
-            Cohort cohort = canaryByReleaseAndUser[releaseIndex][userIndex] ? Cohort.CANARY : Cohort.BASELINE;
+            boolean canary = liveCanaryPercent == null
+                    ? canaryByReleaseAndUser[releaseIndex][userIndex]
+                    : CohortAssignment.isCanary(release, user.id(), liveCanaryPercent.applyAsDouble(release));
+            Cohort cohort = canary ? Cohort.CANARY : Cohort.BASELINE;
             String version = cohort == Cohort.CANARY ? config.canaryVersion() : config.baselineVersion();
             long time = arrivalMillis(n);
             FaultEffects faults = FaultEffects.at(config.faults(), cohort, time - startMillis);

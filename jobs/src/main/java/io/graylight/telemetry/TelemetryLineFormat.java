@@ -1,5 +1,6 @@
 package io.graylight.telemetry;
 
+import io.graylight.replay.ReplayProgress;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,15 +23,18 @@ public final class TelemetryLineFormat extends SimpleStreamFormat<TelemetryRecor
     private static final long serialVersionUID = 1L;
 
     private final String origin;
+    private final String progressId;
 
-    public TelemetryLineFormat(String origin) {
+    /** @param progressId a {@link ReplayProgress} counter to advance per line, or null */
+    public TelemetryLineFormat(String origin, String progressId) {
         this.origin = origin;
+        this.progressId = progressId;
     }
 
     @Override
     public StreamFormat.Reader<TelemetryRecord> createReader(Configuration config, FSDataInputStream stream) {
         // Recorded files carry historical event times: the future-skew guard does not apply.
-        return new LineReader(stream, new TelemetryParser(Duration.ZERO), origin);
+        return new LineReader(stream, new TelemetryParser(Duration.ZERO), origin, progressId);
     }
 
     @Override
@@ -42,10 +46,12 @@ public final class TelemetryLineFormat extends SimpleStreamFormat<TelemetryRecor
         private final InputStream in;
         private final TelemetryParser parser;
         private final String origin;
+        private final String progressId;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream(512);
         private long lineNumber;
 
-        LineReader(InputStream in, TelemetryParser parser, String origin) {
+        LineReader(InputStream in, TelemetryParser parser, String origin, String progressId) {
+            this.progressId = progressId;
             this.in = in.markSupported() ? in : new java.io.BufferedInputStream(in, 1 << 16);
             this.parser = parser;
             this.origin = origin;
@@ -60,6 +66,7 @@ public final class TelemetryLineFormat extends SimpleStreamFormat<TelemetryRecor
                     return null;
                 }
                 lineNumber++;
+                ReplayProgress.advance(progressId);
                 if (bytes.length > 0) {
                     return parser.parse(bytes, origin, lineNumber, Instant.now());
                 }

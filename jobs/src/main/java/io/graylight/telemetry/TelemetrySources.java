@@ -38,11 +38,16 @@ public final class TelemetrySources {
 
     /** Recorded JSON Lines files ({@code .gz} too), one split per file, for replay and tests. */
     public static FileSource<TelemetryRecord> files(List<Path> files) {
+        return files(files, null);
+    }
+
+    /** @param progressId counts lines read into {@code ReplayProgress} (null: no counting) */
+    public static FileSource<TelemetryRecord> files(List<Path> files, String progressId) {
         org.apache.flink.core.fs.Path[] paths = files.stream()
                 .map(p -> new org.apache.flink.core.fs.Path(p.toAbsolutePath().toUri()))
                 .toArray(org.apache.flink.core.fs.Path[]::new);
         String origin = files.size() == 1 ? "file:" + files.get(0).getFileName() : "file";
-        return FileSource.forRecordStreamFormat(new TelemetryLineFormat(origin), paths).build();
+        return FileSource.forRecordStreamFormat(new TelemetryLineFormat(origin, progressId), paths).build();
     }
 
     /**

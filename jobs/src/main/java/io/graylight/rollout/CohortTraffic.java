@@ -1,0 +1,171 @@
+package io.graylight.rollout;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Who is sending telemetry within the current stage: request counts per cohort, when the canary was
+ * last heard of, and a one-minute ring of per-second baseline health. It answers the questions
+ * the guard statistics cannot: is the canary silent, and is the baseline itself in trouble?
+ */
+final class CohortTraffic {
+
+    /** Recent-window length for incident detection, in one-second buckets. */
+    static final int RECENT_SECONDS = 60;
+    /** Canary events we would have expected before calling silence: P(none | Poisson(30)) ~ 1e-13. */
+    static final double SILENCE_EXPECTED_EVENTS = 30;
+    static final long SILENCE_MIN_GAP_MILLIS = 10_000;
+    static final long INCIDENT_MIN_RECENT_REQUESTS = 50;
+    static final long INCIDENT_MIN_STAGE_REQUESTS = 200;
+
+    long baselineRequests;
+    long canaryRequests;
+    long baselineFailures;
+    double baselineLatencySum;
+    long lastCanaryMillis = Long.MIN_VALUE;
+    long baselineSinceCanary;
+    long stageStartMillis;
+
+    private final long[] recentSecond = new long[RECENT_SECONDS];
+    private final long[] recentRequests = new long[RECENT_SECONDS];
+    private final long[] recentFailures = new long[RECENT_SECONDS];
+    private final double[] recentLatencySum = new double[RECENT_SECONDS];
+
+    void startStage(long eventTimeMillis) {
+        baselineRequests = canaryRequests = baselineFailures = baselineSinceCanary = 0;
+        baselineLatencySum = 0;
+        lastCanaryMillis = Long.MIN_VALUE;
+        stageStartMillis = eventTimeMillis;
+        java.util.Arrays.fill(recentSecond, Long.MIN_VALUE);
+    }
+
+    void onRequest(boolean canary, long eventTimeMillis, boolean failed, double latencyMs) {
+        if (canary) {
+            canaryRequests++;
+            lastCanaryMillis = Math.max(lastCanaryMillis, eventTimeMillis);
+            baselineSinceCanary = 0;
+            return;
+        }
+        baselineRequests++;
+        baselineSinceCanary++;
+        if (failed) {
+            baselineFailures++;
+        }
+        baselineLatencySum += latencyMs;
+        long second = Math.floorDiv(eventTimeMillis, 1000);
+        int slot = (int) Math.floorMod(second, RECENT_SECONDS);
+        if (recentSecond[slot] != second) {
+            recentSecond[slot] = second;
+            recentRequests[slot] = recentFailures[slot] = 0;
+            recentLatencySum[slot] = 0;
+        }
+        recentRequests[slot]++;
+        recentFailures[slot] += failed ? 1 : 0;
+        recentLatencySum[slot] += latencyMs;
+    }
+
+    double observedCanaryShare() {
+        long total = baselineRequests + canaryRequests;
+        return total == 0 ? Double.NaN : (double) canaryRequests / total;
+    }
+
+    /**
+     * Silence: the baseline kept flowing for long enough that, at the canary's share of traffic, we
+     * would have seen {@value #SILENCE_EXPECTED_EVENTS} canary events, and we saw none.
+     */
+    Optional<String> silence(long nowMillis, double nominalPercent) {
+        if (nominalPercent <= 0 || nominalPercent >= 100) {
+            return Optional.empty();
+        }
+        long silentSince = lastCanaryMillis == Long.MIN_VALUE ? stageStartMillis : lastCanaryMillis;
+        if (nowMillis - silentSince < SILENCE_MIN_GAP_MILLIS) {
+            return Optional.empty();
+        }
+        double ratio = canaryRequests >= 20 && baselineRequests >= 20
+                ? (double) canaryRequests / baselineRequests
+                : nominalPercent / (100 - nominalPercent);
+        double expected = baselineSinceCanary * ratio;
+        if (expected < SILENCE_EXPECTED_EVENTS) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT,
+                "canary silent for %ds while the baseline sent %d requests (%.0f canary requests expected)",
+                (nowMillis - silentSince) / 1000, baselineSinceCanary, expected));
+    }
+
+    /**
+     * An incident: the baseline, which did not change, got markedly worse in the last minute than
+     * over the stage. Whatever hurts it is not the canary, so this holds, never rolls back.
+     */
+    Optional<String> baselineIncident(long nowMillis) {
+        if (baselineRequests < INCIDENT_MIN_STAGE_REQUESTS) {
+            return Optional.empty();
+        }
+        long nowSecond = Math.floorDiv(nowMillis, 1000);
+        long requests = 0;
+        long failures = 0;
+        double latency = 0;
+        for (int i = 0; i < RECENT_SECONDS; i++) {
+            if (recentSecond[i] != Long.MIN_VALUE && nowSecond - recentSecond[i] < RECENT_SECONDS) {
+                requests += recentRequests[i];
+                failures += recentFailures[i];
+                latency += recentLatencySum[i];
+            }
+        }
+        if (requests < INCIDENT_MIN_RECENT_REQUESTS) {
+            return Optional.empty();
+        }
+        double stageFailureRate = (double) baselineFailures / baselineRequests;
+        double recentFailureRate = (double) failures / requests;
+        if (recentFailureRate >= Math.max(3 * stageFailureRate, stageFailureRate + 0.03)) {
+            return Optional.of(String.format(Locale.ROOT,
+                    "baseline degraded: %.1f%% failed in the last minute vs %.1f%% this stage (an incident, not the canary)",
+                    100 * recentFailureRate, 100 * stageFailureRate));
+        }
+        double stageMeanLatency = baselineLatencySum / baselineRequests;
+        double recentMeanLatency = latency / requests;
+        if (recentMeanLatency >= 2 * stageMeanLatency) {
+            return Optional.of(String.format(Locale.ROOT,
+                    "baseline degraded: mean latency %.0f ms in the last minute vs %.0f ms this stage (an incident, not the canary)",
+                    recentMeanLatency, stageMeanLatency));
+        }
+        return Optional.empty();
+    }
+
+    void writeTo(DataOutput out) throws IOException {
+        out.writeLong(baselineRequests);
+        out.writeLong(canaryRequests);
+        out.writeLong(baselineFailures);
+        out.writeDouble(baselineLatencySum);
+        out.writeLong(lastCanaryMillis);
+        out.writeLong(baselineSinceCanary);
+        out.writeLong(stageStartMillis);
+        for (int i = 0; i < RECENT_SECONDS; i++) {
+            out.writeLong(recentSecond[i]);
+            out.writeLong(recentRequests[i]);
+            out.writeLong(recentFailures[i]);
+            out.writeDouble(recentLatencySum[i]);
+        }
+    }
+
+    static CohortTraffic readFrom(DataInput in) throws IOException {
+        CohortTraffic t = new CohortTraffic();
+        t.baselineRequests = in.readLong();
+        t.canaryRequests = in.readLong();
+        t.baselineFailures = in.readLong();
+        t.baselineLatencySum = in.readDouble();
+        t.lastCanaryMillis = in.readLong();
+        t.baselineSinceCanary = in.readLong();
+        t.stageStartMillis = in.readLong();
+        for (int i = 0; i < RECENT_SECONDS; i++) {
+            t.recentSecond[i] = in.readLong();
+            t.recentRequests[i] = in.readLong();
+            t.recentFailures[i] = in.readLong();
+            t.recentLatencySum[i] = in.readDouble();
+        }
+        return t;
+    }
+}

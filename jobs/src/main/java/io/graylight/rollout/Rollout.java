@@ -1,0 +1,270 @@
+package io.graylight.rollout;
+
+import io.graylight.contracts.decision.Action;
+import io.graylight.contracts.decision.Evidence;
+import io.graylight.contracts.telemetry.Cohort;
+import io.graylight.contracts.telemetry.RequestStatus;
+import io.graylight.contracts.telemetry.TelemetryEvent;
+import io.graylight.rollout.plan.Guard;
+import io.graylight.rollout.plan.RolloutPlan;
+import io.graylight.stats.AlphaBudget;
+import io.graylight.stats.GuardComparison;
+import io.graylight.stats.GuardEvidence;
+import io.graylight.stats.GuardJudge;
+import io.graylight.stats.GuardSpec;
+import io.graylight.stats.Verdict;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * One release's rollout: the plan, the current stage, and the evidence gathered in it. A plain
+ * state machine with no Flink in it, so that the job, replay and the benchmarks drive the very
+ * same logic; {@link RolloutJudge} keeps one per release in keyed state.
+ *
+ * <p>Every stage starts fresh guard comparisons, each at its share of the plan's alpha
+ * ({@link AlphaBudget}), so the chance of any false rollback over the whole rollout stays within
+ * alpha however often it is evaluated. In order of precedence, an evaluation:
+ * <ol>
+ *   <li>rolls back when the canary falls silent while the baseline flows, or when any guard shows
+ *       the canary worse than the baseline beyond its margin (also while paused: safety first);
+ *   <li>holds while the baseline itself is degraded (an incident hits both cohorts; the canary is
+ *       not to blame, but nothing can be judged safe either);
+ *   <li>promotes once the stage has lasted {@code minStageDuration}, has {@code minSamples} canary
+ *       requests, and every guard's confidence bound puts the canary within its margin;
+ *   <li>otherwise holds, saying which guards are still inconclusive, once the dwell is over.
+ * </ol>
+ */
+public final class Rollout {
+
+    private final RolloutPlan plan;
+    private final AlphaBudget budget;
+    private final List<GuardJudge> guards;
+    private int stage;
+    private boolean paused;
+    /** The reason of the HOLD last emitted in this stage, so that a hold is said once, not every second. */
+    private String heldFor;
+    private long lastEventMillis = Long.MIN_VALUE;
+    private final CohortTraffic traffic;
+
+    Rollout(RolloutPlan plan, List<GuardJudge> guards, int stage, boolean paused, String heldFor,
+            long lastEventMillis, CohortTraffic traffic) {
+        this.plan = plan;
+        this.budget = AlphaBudget.forPlan(plan.alpha(), Math.max(1, plan.guards().size()),
+                plan.stages().stream().mapToDouble(Double::doubleValue).toArray());
+        this.guards = guards;
+        this.stage = stage;
+        this.paused = paused;
+        this.heldFor = heldFor;
+        this.lastEventMillis = lastEventMillis;
+        this.traffic = traffic;
+    }
+
+    /** A new rollout with the sequential judges; {@link #startDecision} is its first decision. */
+    public static Rollout start(RolloutPlan plan, long eventTimeMillis) {
+        return start(plan, eventTimeMillis, GuardComparison::new);
+    }
+
+    /** With another judge per guard, e.g. the naive fixed-sample one the benchmark compares with. */
+    public static Rollout start(RolloutPlan plan, long eventTimeMillis, Function<GuardSpec, GuardJudge> judges) {
+        List<GuardJudge> guards = new ArrayList<>();
+        for (Guard guard : plan.guards()) {
+            guards.add(judges.apply(specOf(guard, plan)));
+        }
+        CohortTraffic traffic = new CohortTraffic();
+        traffic.startStage(eventTimeMillis);
+        Rollout rollout = new Rollout(plan, guards, 0, false, null, eventTimeMillis, traffic);
+        return rollout;
+    }
+
+    static GuardSpec specOf(Guard guard, RolloutPlan plan) {
+        // Tune the mixtures for the sample size at which promotion is first possible.
+        return GuardSpec.forPlanMetric(guard.metric().wireName(), guard.margin(), guard.relativeMargin())
+                .withDesign(Math.max(100, plan.minSamples()), 0.001);
+    }
+
+    public Decision startDecision() {
+        return decision(Action.START, String.format(Locale.ROOT, "rollout started (%s): stages %s, guards %s, alpha %s",
+                plan.source() == null ? "plan" : plan.source(), plan.stages(),
+                plan.guards().stream().map(g -> g.metric().wireName()).collect(Collectors.joining(", ")),
+                plan.alpha()), List.of());
+    }
+
+    public RolloutPlan plan() {
+        return plan;
+    }
+
+    public int stage() {
+        return stage;
+    }
+
+    public double canaryPercent() {
+        return plan.stages().get(stage);
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    public long lastEventMillis() {
+        return lastEventMillis;
+    }
+
+    /** Feeds one telemetry event of this release into the stage's evidence. */
+    public void observe(TelemetryEvent event) {
+        long t = event.timestampMillis();
+        lastEventMillis = Math.max(lastEventMillis, t);
+        boolean canary = event.cohort() == Cohort.CANARY;
+        if (event.isRequest()) {
+            RequestStatus status = event.status();
+            boolean failed = status == RequestStatus.ERROR || status == RequestStatus.TIMEOUT
+                    || status == RequestStatus.RATE_LIMITED;
+            traffic.onRequest(canary, t, failed, event.latencyMs());
+        }
+        for (int g = 0; g < guards.size(); g++) {
+            OptionalDouble value = plan.guards().get(g).metric().observe(event);
+            if (value.isPresent()) {
+                guards.get(g).observe(canary, value.getAsDouble());
+            }
+        }
+    }
+
+    /** Judges the stage at event time {@code nowMillis}; at most one decision. */
+    public Optional<Decision> evaluate(long nowMillis) {
+        Optional<String> silence = traffic.silence(nowMillis, canaryPercent());
+        if (silence.isPresent()) {
+            return Optional.of(rollback("silent canary: " + silence.get(), List.of(), nowMillis));
+        }
+        List<GuardEvidence> evidence = new ArrayList<>();
+        for (int g = 0; g < guards.size(); g++) {
+            evidence.add(guards.get(g).evidence(alpha(g)));
+        }
+        List<GuardEvidence> worse = evidence.stream().filter(e -> e.verdict() == Verdict.WORSE).toList();
+        if (!worse.isEmpty()) {
+            return Optional.of(rollback(describe(worse, "canary worse than baseline beyond the margin"),
+                    contract(worse), nowMillis));
+        }
+        if (paused) {
+            return Optional.empty();
+        }
+        Optional<String> incident = traffic.baselineIncident(nowMillis);
+        if (incident.isPresent()) {
+            return hold("incident", incident.get(), contract(evidence), nowMillis);
+        }
+        if (nowMillis - traffic.stageStartMillis < plan.minStageDuration().toMillis()) {
+            return Optional.empty();
+        }
+        if (traffic.canaryRequests < plan.minSamples()) {
+            return hold("samples", String.format(Locale.ROOT, "waiting for samples: %d of %d canary requests this stage",
+                    traffic.canaryRequests, plan.minSamples()), contract(evidence), nowMillis);
+        }
+        List<GuardEvidence> unsure = evidence.stream().filter(e -> e.verdict() != Verdict.SAFE).toList();
+        if (!unsure.isEmpty()) {
+            return hold("inconclusive", describe(unsure, "not yet shown within the margin"), contract(evidence), nowMillis);
+        }
+        return Optional.of(promote(describe(evidence, "canary shown within the margin on every guard"),
+                contract(evidence), nowMillis));
+    }
+
+    public Decision pause(String why, long nowMillis) {
+        paused = true;
+        return decision(Action.PAUSE, "paused" + suffix(why), List.of(), nowMillis);
+    }
+
+    public Decision resume(String why, long nowMillis) {
+        paused = false;
+        heldFor = null;
+        return decision(Action.RESUME, "resumed" + suffix(why), List.of(), nowMillis);
+    }
+
+    public Decision abort(String why, long nowMillis) {
+        return rollback("aborted by operator" + suffix(why), List.of(), nowMillis);
+    }
+
+    public Decision promoteManually(String why, long nowMillis) {
+        return promote("manual promotion" + suffix(why), List.of(), nowMillis);
+    }
+
+    private Decision promote(String reason, List<Evidence> evidence, long nowMillis) {
+        int next = stage + 1;
+        if (next >= plan.stages().size() || plan.stages().get(next) >= 100) {
+            stage = Math.min(next, plan.stages().size() - 1);
+            return decision(Action.COMPLETE, "rollout complete: " + reason, evidence, nowMillis);
+        }
+        stage = next;
+        heldFor = null;
+        guards.forEach(GuardJudge::reset);
+        traffic.startStage(nowMillis);
+        return decision(Action.PROMOTE, reason, evidence, nowMillis);
+    }
+
+    private Decision rollback(String reason, List<Evidence> evidence, long nowMillis) {
+        Decision d = new Decision(Action.ROLLBACK, stage, 0.0, nowMillis, reason, evidence);
+        return d;
+    }
+
+    private Optional<Decision> hold(String kind, String reason, List<Evidence> evidence, long nowMillis) {
+        if (kind.equals(heldFor)) {
+            return Optional.empty();
+        }
+        heldFor = kind;
+        return Optional.of(decision(Action.HOLD, reason, evidence, nowMillis));
+    }
+
+    private Decision decision(Action action, String reason, List<Evidence> evidence) {
+        return decision(action, reason, evidence, lastEventMillis);
+    }
+
+    private Decision decision(Action action, String reason, List<Evidence> evidence, long nowMillis) {
+        return new Decision(action, stage, canaryPercent(), nowMillis, reason, evidence);
+    }
+
+    private double alpha(int guard) {
+        return budget.perComparison(Math.min(stage, budget.judgedStages() - 1), guard);
+    }
+
+    private static List<Evidence> contract(List<GuardEvidence> evidence) {
+        return evidence.stream().map(GuardEvidence::toContract).toList();
+    }
+
+    /** "error_rate: canary 4.10% vs baseline 1.00% (upper bound ...)" for the first guards named. */
+    private static String describe(List<GuardEvidence> evidence, String headline) {
+        return headline + ": " + evidence.stream().map(Rollout::describe).collect(Collectors.joining("; "));
+    }
+
+    private static String describe(GuardEvidence e) {
+        return String.format(Locale.ROOT, "%s canary %s vs baseline %s (%s %s, threshold %s; n=%d/%d)",
+                e.metric(), number(e.canary()), number(e.baseline()), e.statistic(), number(e.value()),
+                number(e.threshold()), e.samplesCanary(), e.samplesBaseline());
+    }
+
+    private static String number(double x) {
+        if (Double.isNaN(x)) {
+            return "n/a";
+        }
+        if (Double.isInfinite(x)) {
+            return x > 0 ? "inf" : "-inf";
+        }
+        return Math.abs(x) >= 100 ? String.format(Locale.ROOT, "%.0f", x) : String.format(Locale.ROOT, "%.4g", x);
+    }
+
+    private static String suffix(String why) {
+        return why == null || why.isBlank() ? "" : ": " + why;
+    }
+
+    List<GuardJudge> guards() {
+        return guards;
+    }
+
+    String heldFor() {
+        return heldFor;
+    }
+
+    CohortTraffic traffic() {
+        return traffic;
+    }
+}
