@@ -1,5 +1,7 @@
 package io.graylight.demo;
 
+import io.graylight.contracts.decision.Action;
+import io.graylight.contracts.decision.DecisionRecord;
 import io.graylight.contracts.metrics.CohortMetrics;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -24,6 +26,8 @@ final class CohortBoard {
     private final Map<String, Totals> totals = new TreeMap<>();
     private long deadLetters;
     private long lateEvents;
+    private final Map<String, DecisionRecord> rollouts = new TreeMap<>();
+    private final List<DecisionRecord> decisions = new ArrayList<>();
 
     synchronized void onMetrics(CohortMetrics m) {
         String key = m.release() + " " + m.cohort();
@@ -40,6 +44,27 @@ final class CohortBoard {
         } else {
             deadLetters++;
         }
+    }
+
+    synchronized void onDecision(DecisionRecord decision) {
+        rollouts.put(decision.release(), decision);
+        decisions.add(decision);
+    }
+
+    /** The canary share the router would give {@code release} now: the latest decision's, else none. */
+    synchronized double canaryPercent(String release) {
+        DecisionRecord latest = rollouts.get(release);
+        return latest == null ? 0 : latest.canaryPercent();
+    }
+
+    /** True once at least one rollout started and every started one has ended. */
+    synchronized boolean rolloutsEnded() {
+        return !rollouts.isEmpty() && rollouts.values().stream()
+                .allMatch(d -> d.action() == Action.COMPLETE || d.action() == Action.ROLLBACK);
+    }
+
+    synchronized List<DecisionRecord> decisions() {
+        return List.copyOf(decisions);
     }
 
     synchronized Instant latestWindowEnd() {
@@ -67,7 +92,23 @@ final class CohortBoard {
             out.append(worse ? RED + line + RESET : line).append(System.lineSeparator());
         }
         out.append(String.format(Locale.ROOT, "dead letters: %d   late events: %d%n", deadLetters, lateEvents));
+        out.append(System.lineSeparator());
+        for (DecisionRecord rollout : rollouts.values()) {
+            out.append(String.format(Locale.ROOT, "rollout %-10s stage %d  canary %5.1f%%  last decision: %s%n",
+                    clip(rollout.release(), 10), rollout.stage(), rollout.canaryPercent(), rollout.action()));
+        }
+        List<DecisionRecord> recent = decisions.subList(Math.max(0, decisions.size() - 6), decisions.size());
+        for (DecisionRecord d : recent) {
+            String line = describe(d);
+            boolean alarm = d.action() == Action.ROLLBACK || d.action() == Action.HOLD;
+            out.append(ansi && alarm ? RED + line + RESET : line).append(System.lineSeparator());
+        }
         return out.toString();
+    }
+
+    static String describe(DecisionRecord d) {
+        return String.format(Locale.ROOT, "  %s #%-3d %-8s -> %5.1f%%  %s", CLOCK.format(d.eventTime()), d.seq(), d.action(),
+                d.canaryPercent(), d.reason());
     }
 
     /** Run totals per release and cohort, for the closing summary. */

@@ -1,6 +1,7 @@
 package io.graylight.demo;
 
 import io.graylight.cli.DurationConverter;
+import io.graylight.contracts.decision.DecisionRecord;
 import io.graylight.contracts.json.Json;
 import io.graylight.contracts.metrics.CohortMetrics;
 import io.graylight.contracts.telemetry.DeadLetter;
@@ -8,6 +9,7 @@ import io.graylight.embedded.EmbeddedFlink;
 import io.graylight.embedded.EmbeddedKafka;
 import io.graylight.options.JobOptions;
 import io.graylight.metrics.TelemetryMetricsJob;
+import io.graylight.rollout.RolloutDecisionJob;
 import io.graylight.simulator.Fault;
 import io.graylight.simulator.KafkaRecordSink;
 import io.graylight.simulator.RealtimePacer;
@@ -16,6 +18,7 @@ import io.graylight.simulator.SimulationConfig;
 import io.graylight.simulator.TrafficSimulator;
 import io.graylight.sink.Topics;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,24 +38,31 @@ import picocli.CommandLine.Option;
  * per-cohort table. Stops after {@code --duration} or on Ctrl-C, and exits 0 if metrics flowed.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run Graylight embedded (in-JVM Kafka, Flink MiniCluster, simulated LLM traffic)",
-                "and watch canary and baseline side by side."},
+        description = {"Run Graylight embedded (in-JVM Kafka, Flink MiniCluster with the metrics and decision jobs,",
+                "simulated LLM traffic that follows the decisions like the router) and watch a rollout."},
         footer = {"", "Examples:",
-                "  graylight demo",
-                "  graylight demo --duration 3m --fault error_rate=0.05@60s",
-                "  graylight demo --fault latency=1.8@30s --canary-percent 20"})
+                "  graylight demo                        # a healthy canary: promoted stage by stage to 100 %",
+                "  graylight demo --scenario regression  # the canary starts failing: rolled back",
+                "  graylight demo --fault latency=1.8@45s --duration 3m"})
 public final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--duration", defaultValue = "90s", converter = DurationConverter.class,
-            description = "How long to run (default ${DEFAULT-VALUE}).")
+    /** What the canary does. */
+    enum Scenario { healthy, regression }
+
+    @Option(names = "--scenario", defaultValue = "healthy",
+            description = "healthy (promoted to 100 %%) or regression (errors from 60 s: rolled back); default ${DEFAULT-VALUE}.")
+    Scenario scenario;
+
+    @Option(names = "--duration", defaultValue = "4m", converter = DurationConverter.class,
+            description = "Longest run; it ends sooner once the rollout completes or rolls back (default ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--rate-factor", defaultValue = "20",
+    @Option(names = "--plan", paramLabel = "PLAN.yaml", description = "Rollout plan (default rollouts/demo.yaml).")
+    Path plan;
+
+    @Option(names = "--rate-factor", defaultValue = "40",
             description = "Traffic as a multiple of the Azure trace's rate (~2.4 req/s); default ${DEFAULT-VALUE}.")
     double rateFactor;
-
-    @Option(names = "--canary-percent", defaultValue = "10", description = "Canary share of users (default ${DEFAULT-VALUE}).")
-    double canaryPercent;
 
     @Option(names = "--fault", paramLabel = "SPEC",
             description = "Inject a canary fault, e.g. error_rate=0.05@60s, latency=1.8@30s, silence@45s (repeatable).")
@@ -76,7 +86,12 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Fault> parsedFaults = faults.stream().map(Fault::parse).toList();
+        List<Fault> parsedFaults = new ArrayList<>(faults.stream().map(Fault::parse).toList());
+        if (scenario == Scenario.regression && parsedFaults.isEmpty()) {
+            parsedFaults.add(Fault.parse("error_rate=0.08@60s"));
+        }
+        Path planFile = plan != null ? plan
+                : Path.of(System.getProperty("graylight.home", "."), "rollouts", "demo.yaml");
         boolean ansi = !noAnsi && System.console() != null;
         Topics topics = Topics.defaults();
         CohortBoard board = new CohortBoard();
@@ -91,14 +106,18 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("Graylight demo: starting Kafka (KRaft, in this JVM)...");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             createTopics(kafka, topics);
-            out.println("                starting Flink (MiniCluster) and the metrics job...");
+            out.println("                starting Flink (MiniCluster) with the metrics and decision jobs...");
             try (EmbeddedFlink flink = EmbeddedFlink.start(4)) {
                 JobOptions options = JobOptions.defaults()
                         .withBootstrapServers(kafka.bootstrapServers())
-                        .withWindow(window, window);
-                var env = EmbeddedFlink.environment(2, Duration.ofSeconds(2));
-                TelemetryMetricsJob.forKafka(options).build(env);
-                JobID metricsJob = flink.submit(env, TelemetryMetricsJob.NAME);
+                        .withWindow(window, window)
+                        .withPlans(List.of(planFile.toString()));
+                var metricsEnv = EmbeddedFlink.environment(2, Duration.ofSeconds(1));
+                TelemetryMetricsJob.forKafka(options).build(metricsEnv);
+                JobID metricsJob = flink.submit(metricsEnv, TelemetryMetricsJob.NAME);
+                var decisionsEnv = EmbeddedFlink.environment(2, Duration.ofSeconds(1));
+                RolloutDecisionJob.forKafka(options, null).build(decisionsEnv);
+                JobID decisionJob = flink.submit(decisionsEnv, RolloutDecisionJob.NAME);
                 out.println("                Flink web UI: " + flink.webUi());
                 out.println("                Kafka: " + kafka.bootstrapServers() + "   logs: "
                         + System.getProperty("graylight.log.file", "target/graylight.log"));
@@ -106,24 +125,27 @@ public final class DemoCommand implements Callable<Integer> {
                 try (TopicFollower metrics = new TopicFollower(kafka.bootstrapServers(), List.of(topics.metrics()),
                                 r -> board.onMetrics(Json.fromBytes(r.value(), CohortMetrics.class)));
                         TopicFollower deadLetters = new TopicFollower(kafka.bootstrapServers(), List.of(topics.deadLetters()),
-                                r -> board.onDeadLetter(Json.fromBytes(r.value(), DeadLetter.class).reason()))) {
+                                r -> board.onDeadLetter(Json.fromBytes(r.value(), DeadLetter.class).reason()));
+                        TopicFollower decisions = new TopicFollower(kafka.bootstrapServers(), List.of(topics.decisions()),
+                                r -> board.onDecision(Json.fromBytes(r.value(), DecisionRecord.class)))) {
                     Instant start = Instant.now();
                     SimulationConfig simulation = SimulationConfig.builder()
                             .seed(seed)
                             .start(start)
                             .rateFactor(rateFactor)
-                            .canaryPercent(canaryPercent)
                             .duration(duration.plusMinutes(1))
                             .faults(parsedFaults)
                             .build();
                     AtomicLong sent = new AtomicLong();
-                    Thread traffic = startTraffic(simulation, kafka.bootstrapServers(), topics, sent);
+                    Thread traffic = startTraffic(new TrafficSimulator(simulation).followingCanaryPercent(board::canaryPercent),
+                            kafka.bootstrapServers(), topics, sent);
                     try {
                         watch(board, start, parsedFaults, sent, ansi);
                     } finally {
                         traffic.interrupt();
                         traffic.join(5_000);
                         flink.cancel(metricsJob);
+                        flink.cancel(decisionJob);
                     }
                     printSummary(board, sent.get());
                 }
@@ -134,8 +156,8 @@ public final class DemoCommand implements Callable<Integer> {
                 removeHook(onCtrlC);
             }
         }
-        if (board.windowsSeen() == 0) {
-            out.println("No metrics window completed: something is wrong; see the log file.");
+        if (board.windowsSeen() == 0 || board.decisions().isEmpty()) {
+            out.println("No metrics window or no decision came out: something is wrong; see the log file.");
             return 1;
         }
         return 0;
@@ -147,11 +169,11 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** Sends simulated telemetry to Kafka when its event time comes, until interrupted. */
-    private Thread startTraffic(SimulationConfig simulation, String bootstrap, Topics topics, AtomicLong sent) {
+    private Thread startTraffic(TrafficSimulator simulation, String bootstrap, Topics topics, AtomicLong sent) {
         Thread thread = new Thread(() -> {
             RealtimePacer pacer = RealtimePacer.systemClock();
             try (KafkaRecordSink sink = new KafkaRecordSink(bootstrap, topics.telemetry())) {
-                for (SimulatedRecord record : new TrafficSimulator(simulation)) {
+                for (SimulatedRecord record : simulation) {
                     pacer.awaitEventTime(record.eventTimeMillis());
                     sink.write(record);
                     sent.incrementAndGet();
@@ -175,6 +197,9 @@ public final class DemoCommand implements Callable<Integer> {
             while (Instant.now().isBefore(end)) {
                 TimeUnit.MILLISECONDS.sleep(Math.min(refresh.toMillis(), Math.max(1, Duration.between(Instant.now(), end).toMillis())));
                 render(board, start, faults, sent.get(), ansi);
+                if (board.rolloutsEnded() && end.isAfter(Instant.now().plus(refresh.multipliedBy(2)))) {
+                    end = Instant.now().plus(refresh.multipliedBy(2)); // show the outcome, then stop
+                }
             }
         } catch (InterruptedException e) {
             out.println("\nInterrupted: shutting down.");
@@ -189,8 +214,8 @@ public final class DemoCommand implements Callable<Integer> {
         } else {
             screen.append(System.lineSeparator());
         }
-        screen.append(String.format(Locale.ROOT, "Graylight demo  t+%s / %s   telemetry sent: %,d   canary: %.0f%% of users   faults: %s%n%n",
-                clock(elapsed), clock(duration), sent, canaryPercent,
+        screen.append(String.format(Locale.ROOT, "Graylight demo (%s)  t+%s / %s   telemetry sent: %,d   faults: %s%n%n",
+                scenario, clock(elapsed), clock(duration), sent,
                 faults.isEmpty() ? "none" : faults.stream().map(Fault::spec).toList()));
         screen.append(board.render(ansi));
         if (ansi) {
@@ -204,6 +229,8 @@ public final class DemoCommand implements Callable<Integer> {
         out.println();
         out.printf(Locale.ROOT, "Summary: %,d telemetry records sent, %d metric windows received.%n", sent, board.windowsSeen());
         board.summary().forEach(line -> out.println("  " + line));
+        out.println("Decisions:");
+        board.decisions().forEach(d -> out.println(CohortBoard.describe(d)));
     }
 
     private static String clock(Duration d) {

@@ -98,6 +98,11 @@ public record JobOptions(
                 dedupTtl, maxFutureSkew, deliveryGuarantee, transactionTimeout, transactionalIdPrefix, plans);
     }
 
+    public JobOptions withPlans(List<String> planFiles) {
+        return new JobOptions(bootstrapServers, topics, consumerGroupPrefix, window, slide, maxOutOfOrderness, idleness,
+                dedupTtl, maxFutureSkew, deliveryGuarantee, transactionTimeout, transactionalIdPrefix, List.copyOf(planFiles));
+    }
+
     public boolean tumbling() {
         return slide.equals(window);
     }

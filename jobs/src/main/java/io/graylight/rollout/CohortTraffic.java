@@ -8,8 +8,11 @@ import java.util.Optional;
 
 /**
  * Who is sending telemetry within the current stage: request counts per cohort, when the canary was
- * last heard of, and a one-minute ring of per-second baseline health. It answers the questions
- * the guard statistics cannot: is the canary silent, and is the baseline itself in trouble?
+ * last heard of, and the baseline's health: a one-minute ring of per-second buckets, and a
+ * reference built from the buckets that leave the ring while no incident is on, so that a long
+ * incident is compared with the healthy baseline before it rather than with itself. It answers
+ * the questions the guard statistics cannot: is the canary silent, and is the baseline itself in
+ * trouble?
  */
 final class CohortTraffic {
 
@@ -19,12 +22,14 @@ final class CohortTraffic {
     static final double SILENCE_EXPECTED_EVENTS = 30;
     static final long SILENCE_MIN_GAP_MILLIS = 10_000;
     static final long INCIDENT_MIN_RECENT_REQUESTS = 50;
-    static final long INCIDENT_MIN_STAGE_REQUESTS = 200;
+    static final long INCIDENT_MIN_REFERENCE_REQUESTS = 200;
 
     long baselineRequests;
     long canaryRequests;
-    long baselineFailures;
-    double baselineLatencySum;
+    long referenceRequests;
+    long referenceFailures;
+    double referenceLatencySum;
+    boolean incident;
     long lastCanaryMillis = Long.MIN_VALUE;
     long baselineSinceCanary;
     long stageStartMillis;
@@ -35,8 +40,9 @@ final class CohortTraffic {
     private final double[] recentLatencySum = new double[RECENT_SECONDS];
 
     void startStage(long eventTimeMillis) {
-        baselineRequests = canaryRequests = baselineFailures = baselineSinceCanary = 0;
-        baselineLatencySum = 0;
+        baselineRequests = canaryRequests = baselineSinceCanary = referenceRequests = referenceFailures = 0;
+        referenceLatencySum = 0;
+        incident = false;
         lastCanaryMillis = Long.MIN_VALUE;
         stageStartMillis = eventTimeMillis;
         java.util.Arrays.fill(recentSecond, Long.MIN_VALUE);
@@ -51,13 +57,14 @@ final class CohortTraffic {
         }
         baselineRequests++;
         baselineSinceCanary++;
-        if (failed) {
-            baselineFailures++;
-        }
-        baselineLatencySum += latencyMs;
         long second = Math.floorDiv(eventTimeMillis, 1000);
         int slot = (int) Math.floorMod(second, RECENT_SECONDS);
         if (recentSecond[slot] != second) {
+            if (recentSecond[slot] != Long.MIN_VALUE && recentSecond[slot] < second && !incident) {
+                referenceRequests += recentRequests[slot];
+                referenceFailures += recentFailures[slot];
+                referenceLatencySum += recentLatencySum[slot];
+            }
             recentSecond[slot] = second;
             recentRequests[slot] = recentFailures[slot] = 0;
             recentLatencySum[slot] = 0;
@@ -98,10 +105,16 @@ final class CohortTraffic {
 
     /**
      * An incident: the baseline, which did not change, got markedly worse in the last minute than
-     * over the stage. Whatever hurts it is not the canary, so this holds, never rolls back.
+     * its healthy reference. Whatever hurts it is not the canary, so this holds, never rolls back.
      */
     Optional<String> baselineIncident(long nowMillis) {
-        if (baselineRequests < INCIDENT_MIN_STAGE_REQUESTS) {
+        Optional<String> found = findIncident(nowMillis);
+        incident = found.isPresent();
+        return found;
+    }
+
+    private Optional<String> findIncident(long nowMillis) {
+        if (referenceRequests < INCIDENT_MIN_REFERENCE_REQUESTS) {
             return Optional.empty();
         }
         long nowSecond = Math.floorDiv(nowMillis, 1000);
@@ -118,19 +131,19 @@ final class CohortTraffic {
         if (requests < INCIDENT_MIN_RECENT_REQUESTS) {
             return Optional.empty();
         }
-        double stageFailureRate = (double) baselineFailures / baselineRequests;
+        double referenceFailureRate = (double) referenceFailures / referenceRequests;
         double recentFailureRate = (double) failures / requests;
-        if (recentFailureRate >= Math.max(3 * stageFailureRate, stageFailureRate + 0.03)) {
+        if (recentFailureRate >= Math.max(3 * referenceFailureRate, referenceFailureRate + 0.03)) {
             return Optional.of(String.format(Locale.ROOT,
-                    "baseline degraded: %.1f%% failed in the last minute vs %.1f%% this stage (an incident, not the canary)",
-                    100 * recentFailureRate, 100 * stageFailureRate));
+                    "baseline degraded: %.1f%% failed in the last minute vs %.1f%% before (an incident, not the canary)",
+                    100 * recentFailureRate, 100 * referenceFailureRate));
         }
-        double stageMeanLatency = baselineLatencySum / baselineRequests;
+        double referenceMeanLatency = referenceLatencySum / referenceRequests;
         double recentMeanLatency = latency / requests;
-        if (recentMeanLatency >= 2 * stageMeanLatency) {
+        if (recentMeanLatency >= 2 * referenceMeanLatency) {
             return Optional.of(String.format(Locale.ROOT,
-                    "baseline degraded: mean latency %.0f ms in the last minute vs %.0f ms this stage (an incident, not the canary)",
-                    recentMeanLatency, stageMeanLatency));
+                    "baseline degraded: mean latency %.0f ms in the last minute vs %.0f ms before (an incident, not the canary)",
+                    recentMeanLatency, referenceMeanLatency));
         }
         return Optional.empty();
     }
@@ -138,8 +151,10 @@ final class CohortTraffic {
     void writeTo(DataOutput out) throws IOException {
         out.writeLong(baselineRequests);
         out.writeLong(canaryRequests);
-        out.writeLong(baselineFailures);
-        out.writeDouble(baselineLatencySum);
+        out.writeLong(referenceRequests);
+        out.writeLong(referenceFailures);
+        out.writeDouble(referenceLatencySum);
+        out.writeBoolean(incident);
         out.writeLong(lastCanaryMillis);
         out.writeLong(baselineSinceCanary);
         out.writeLong(stageStartMillis);
@@ -155,8 +170,10 @@ final class CohortTraffic {
         CohortTraffic t = new CohortTraffic();
         t.baselineRequests = in.readLong();
         t.canaryRequests = in.readLong();
-        t.baselineFailures = in.readLong();
-        t.baselineLatencySum = in.readDouble();
+        t.referenceRequests = in.readLong();
+        t.referenceFailures = in.readLong();
+        t.referenceLatencySum = in.readDouble();
+        t.incident = in.readBoolean();
         t.lastCanaryMillis = in.readLong();
         t.baselineSinceCanary = in.readLong();
         t.stageStartMillis = in.readLong();

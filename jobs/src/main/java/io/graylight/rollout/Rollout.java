@@ -28,7 +28,11 @@ import java.util.stream.Collectors;
  *
  * <p>Every stage starts fresh guard comparisons, each at its share of the plan's alpha
  * ({@link AlphaBudget}), so the chance of any false rollback over the whole rollout stays within
- * alpha however often it is evaluated. In order of precedence, an evaluation:
+ * alpha however often it is evaluated. Promotion asks the opposite question (is the canary shown
+ * within every margin?) at its own risk, {@value #PROMOTION_RISK} per stage shared by the guards: a
+ * wrong promotion moves the canary one stage on, where the judge keeps watching with more data,
+ * while a wrong rollback throws a good release away, so the latter gets the plan's stricter alpha.
+ * In order of precedence, an evaluation:
  * <ol>
  *   <li>rolls back when the canary falls silent while the baseline flows, or when any guard shows
  *       the canary worse than the baseline beyond its margin (also while paused: safety first);
@@ -40,6 +44,9 @@ import java.util.stream.Collectors;
  * </ol>
  */
 public final class Rollout {
+
+    /** Chance per stage of promoting a canary that is in truth worse than a margin. */
+    public static final double PROMOTION_RISK = 0.05;
 
     private final RolloutPlan plan;
     private final AlphaBudget budget;
@@ -162,12 +169,16 @@ public final class Rollout {
             return hold("samples", String.format(Locale.ROOT, "waiting for samples: %d of %d canary requests this stage",
                     traffic.canaryRequests, plan.minSamples()), contract(evidence), nowMillis);
         }
-        List<GuardEvidence> unsure = evidence.stream().filter(e -> e.verdict() != Verdict.SAFE).toList();
-        if (!unsure.isEmpty()) {
-            return hold("inconclusive", describe(unsure, "not yet shown within the margin"), contract(evidence), nowMillis);
+        List<GuardEvidence> safety = new ArrayList<>();
+        for (int g = 0; g < guards.size(); g++) {
+            safety.add(guards.get(g).evidence(promotionAlpha()));
         }
-        return Optional.of(promote(describe(evidence, "canary shown within the margin on every guard"),
-                contract(evidence), nowMillis));
+        List<GuardEvidence> unsure = safety.stream().filter(e -> e.verdict() != Verdict.SAFE).toList();
+        if (!unsure.isEmpty()) {
+            return hold("inconclusive", describe(unsure, "not yet shown within the margin"), contract(safety), nowMillis);
+        }
+        return Optional.of(promote(describe(safety, "canary shown within the margin on every guard"),
+                contract(safety), nowMillis));
     }
 
     public Decision pause(String why, long nowMillis) {
@@ -225,6 +236,10 @@ public final class Rollout {
 
     private double alpha(int guard) {
         return budget.perComparison(Math.min(stage, budget.judgedStages() - 1), guard);
+    }
+
+    private double promotionAlpha() {
+        return PROMOTION_RISK / Math.max(1, guards.size());
     }
 
     private static List<Evidence> contract(List<GuardEvidence> evidence) {
