@@ -3,6 +3,9 @@ package io.graylight.cli;
 import io.graylight.simulator.SimulateCommand;
 import io.graylight.bench.BenchCommand;
 import io.graylight.demo.DemoCommand;
+import io.graylight.rollout.cli.DecisionsCli;
+import io.graylight.rollout.cli.PlanCli;
+import io.graylight.rollout.cli.RolloutCli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,6 +23,9 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             SimulateCommand.class,
             BenchCommand.class,
+            RolloutCli.class,
+            DecisionsCli.class,
+            PlanCli.class,
         })
 public final class GraylightCli {
 
