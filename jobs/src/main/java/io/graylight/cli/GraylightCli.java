@@ -3,6 +3,7 @@ package io.graylight.cli;
 import io.graylight.simulator.SimulateCommand;
 import io.graylight.bench.BenchCommand;
 import io.graylight.demo.DemoCommand;
+import io.graylight.replay.ReplayCommand;
 import io.graylight.rollout.cli.DecisionsCli;
 import io.graylight.rollout.cli.PlanCli;
 import io.graylight.rollout.cli.RolloutCli;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             DemoCommand.class,
             SimulateCommand.class,
+            ReplayCommand.class,
             BenchCommand.class,
             RolloutCli.class,
             DecisionsCli.class,

@@ -6,6 +6,7 @@ import io.graylight.contracts.telemetry.Cohort;
 import io.graylight.contracts.telemetry.RequestStatus;
 import io.graylight.contracts.telemetry.TelemetryEvent;
 import io.graylight.rollout.plan.Guard;
+import io.graylight.rollout.plan.GuardMetric;
 import io.graylight.rollout.plan.RolloutPlan;
 import io.graylight.stats.AlphaBudget;
 import io.graylight.stats.GuardComparison;
@@ -152,22 +153,22 @@ public final class Rollout {
         }
         List<GuardEvidence> worse = evidence.stream().filter(e -> e.verdict() == Verdict.WORSE).toList();
         if (!worse.isEmpty()) {
-            return Optional.of(rollback(describe(worse, "canary worse than baseline beyond the margin"),
-                    contract(worse), nowMillis));
+            return Optional.of(rollback("canary worse than baseline beyond the margin: " + describe(worse, Bound.LOWER),
+                    contract(worse, Bound.LOWER), nowMillis));
         }
         if (paused) {
             return Optional.empty();
         }
         Optional<String> incident = traffic.baselineIncident(nowMillis);
         if (incident.isPresent()) {
-            return hold("incident", incident.get(), contract(evidence), nowMillis);
+            return hold("incident", incident.get(), contract(evidence, Bound.UPPER), nowMillis);
         }
         if (nowMillis - traffic.stageStartMillis < plan.minStageDuration().toMillis()) {
             return Optional.empty();
         }
         if (traffic.canaryRequests < plan.minSamples()) {
             return hold("samples", String.format(Locale.ROOT, "waiting for samples: %d of %d canary requests this stage",
-                    traffic.canaryRequests, plan.minSamples()), contract(evidence), nowMillis);
+                    traffic.canaryRequests, plan.minSamples()), contract(evidence, Bound.UPPER), nowMillis);
         }
         List<GuardEvidence> safety = new ArrayList<>();
         for (int g = 0; g < guards.size(); g++) {
@@ -175,10 +176,11 @@ public final class Rollout {
         }
         List<GuardEvidence> unsure = safety.stream().filter(e -> e.verdict() != Verdict.SAFE).toList();
         if (!unsure.isEmpty()) {
-            return hold("inconclusive", describe(unsure, "not yet shown within the margin"), contract(safety), nowMillis);
+            return hold("inconclusive", "not yet shown within the margin: " + describe(unsure, Bound.UPPER),
+                    contract(safety, Bound.UPPER), nowMillis);
         }
-        return Optional.of(promote(describe(safety, "canary shown within the margin on every guard"),
-                contract(safety), nowMillis));
+        return Optional.of(promote("canary shown within the margin on every guard: " + describe(safety, Bound.UPPER),
+                contract(safety, Bound.UPPER), nowMillis));
     }
 
     public Decision pause(String why, long nowMillis) {
@@ -242,29 +244,60 @@ public final class Rollout {
         return PROMOTION_RISK / Math.max(1, guards.size());
     }
 
-    private static List<Evidence> contract(List<GuardEvidence> evidence) {
-        return evidence.stream().map(GuardEvidence::toContract).toList();
+    /**
+     * Which end of the confidence interval on the canary's worsening speaks: the lower end proves
+     * a regression (rollback), the upper end proves safety (promotion) or shows what is missing.
+     */
+    enum Bound { LOWER, UPPER }
+
+    private List<Evidence> contract(List<GuardEvidence> evidence, Bound bound) {
+        return evidence.stream().map(e -> new Evidence(e.metric(), finite(e.baseline()), finite(e.canary()),
+                bound == Bound.LOWER ? "worsening-lower-bound" : "worsening-upper-bound",
+                finite(bound == Bound.LOWER ? e.worseningLower() : e.worseningUpper()),
+                marginOf(e.metric()), e.samplesBaseline(), e.samplesCanary())).toList();
     }
 
-    /** "error_rate: canary 4.10% vs baseline 1.00% (upper bound ...)" for the first guards named. */
-    private static String describe(List<GuardEvidence> evidence, String headline) {
-        return headline + ": " + evidence.stream().map(Rollout::describe).collect(Collectors.joining("; "));
+    /** "error_rate: canary 4.10% vs baseline 1.00%, worse by at least +2.31 points (margin +0.2)". */
+    private String describe(List<GuardEvidence> evidence, Bound bound) {
+        return evidence.stream().map(e -> describe(e, bound)).collect(Collectors.joining("; "));
     }
 
-    private static String describe(GuardEvidence e) {
-        return String.format(Locale.ROOT, "%s canary %s vs baseline %s (%s %s, threshold %s; n=%d/%d)",
-                e.metric(), number(e.canary()), number(e.baseline()), e.statistic(), number(e.value()),
-                number(e.threshold()), e.samplesCanary(), e.samplesBaseline());
+    private String describe(GuardEvidence e, Bound bound) {
+        Guard guard = guardOf(e.metric());
+        double worsening = bound == Bound.LOWER ? e.worseningLower() : e.worseningUpper();
+        return String.format(Locale.ROOT, "%s: canary %s vs baseline %s, worse by at %s %s (margin %s; n=%d/%d)",
+                e.metric(), guard.metric().format(e.canary()), guard.metric().format(e.baseline()),
+                bound == Bound.LOWER ? "least" : "most", worseningText(guard, worsening),
+                worseningText(guard, marginOf(e.metric())), e.samplesCanary(), e.samplesBaseline());
     }
 
-    private static String number(double x) {
+    private static String worseningText(Guard guard, double worsening) {
+        if (Double.isInfinite(worsening) || Double.isNaN(worsening)) {
+            return "unknown (too few samples)";
+        }
+        if (guard.isRelative()) {
+            return String.format(Locale.ROOT, "%+.1f%%", 100 * worsening);
+        }
+        return guard.metric().kind() == GuardMetric.Kind.PROPORTION
+                ? String.format(Locale.ROOT, "%+.2f points", 100 * worsening)
+                : String.format(Locale.ROOT, "%+.3f", worsening);
+    }
+
+    private Guard guardOf(String metric) {
+        return plan.guards().stream().filter(g -> g.metric().wireName().equals(metric)).findFirst().orElseThrow();
+    }
+
+    private double marginOf(String metric) {
+        Guard guard = guardOf(metric);
+        return guard.isRelative() ? guard.relativeMargin() : guard.margin();
+    }
+
+    /** JSON has no infinity: a bound that is not known yet is written as the largest double. */
+    private static double finite(double x) {
         if (Double.isNaN(x)) {
-            return "n/a";
+            return 0;
         }
-        if (Double.isInfinite(x)) {
-            return x > 0 ? "inf" : "-inf";
-        }
-        return Math.abs(x) >= 100 ? String.format(Locale.ROOT, "%.0f", x) : String.format(Locale.ROOT, "%.4g", x);
+        return Double.isInfinite(x) ? Math.copySign(Double.MAX_VALUE, x) : x;
     }
 
     private static String suffix(String why) {

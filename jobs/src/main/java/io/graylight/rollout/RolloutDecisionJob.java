@@ -9,6 +9,7 @@ import io.graylight.telemetry.DeduplicateEvents;
 import io.graylight.telemetry.SplitInvalidRecords;
 import io.graylight.telemetry.TelemetryRecord;
 import io.graylight.telemetry.TelemetrySources;
+import io.graylight.types.JsonTypeInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,11 +21,11 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
@@ -125,28 +126,21 @@ public final class RolloutDecisionJob {
                 .name("deduplicate")
                 .uid("deduplicate");
 
-        DataStream<RolloutCommand> operatorCommands = env
-                .fromSource(commandSource(), commandWatermarks(), "commands")
-                .setParallelism(1)
-                .uid("commands-source");
+        DataStream<RolloutCommand> operatorCommands = commands != null
+                ? env.fromSource(commands, commandWatermarks(), "commands").setParallelism(1).uid("commands-source")
+                // Replay has no commands: a stream that never emits but follows the telemetry's
+                // watermarks, so the judge's timers fire exactly as the telemetry dictates.
+                : events.flatMap((TelemetryEvent event, Collector<RolloutCommand> none) -> { })
+                        .returns(RolloutCommand.class).name("no-commands").uid("no-commands");
 
         DataStream<DecisionRecord> decided = events
                 .keyBy(TelemetryEvent::release)
                 .connect(operatorCommands.keyBy(RolloutCommand::release))
-                .process(new RolloutJudge(autoStart, stampWithEventTime))
+                .process(new RolloutJudge(autoStart, stampWithEventTime), JsonTypeInfo.of(DecisionRecord.class))
                 .name("judge")
                 .uid("judge");
         decided.sinkTo(decisions).name("decisions-sink").uid("decisions-sink");
         return decided;
-    }
-
-    private Source<RolloutCommand, ?, ?> commandSource() {
-        if (commands != null) {
-            return commands;
-        }
-        // No commands (replay): an empty bounded source, which ends at once and so never holds
-        // back the judge's watermark.
-        return new DataGeneratorSource<>(index -> null, 0, TypeInformation.of(RolloutCommand.class));
     }
 
     /** Commands carry no event time; idleness keeps a quiet command topic from stalling the judge. */
