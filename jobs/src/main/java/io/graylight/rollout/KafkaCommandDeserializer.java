@@ -2,6 +2,7 @@ package io.graylight.rollout;
 
 import io.graylight.contracts.command.RolloutCommand;
 import io.graylight.contracts.command.RolloutCommands;
+import io.graylight.types.JsonTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
@@ -10,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Reads operator commands; one that cannot be read is logged with its offset and skipped. */
-final class KafkaCommandDeserializer implements KafkaRecordDeserializationSchema<RolloutCommand> {
+public final class KafkaCommandDeserializer implements KafkaRecordDeserializationSchema<RolloutCommand> {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaCommandDeserializer.class);
 
@@ -26,6 +27,6 @@ final class KafkaCommandDeserializer implements KafkaRecordDeserializationSchema
 
     @Override
     public TypeInformation<RolloutCommand> getProducedType() {
-        return TypeInformation.of(RolloutCommand.class);
+        return JsonTypeInfo.of(RolloutCommand.class);
     }
 }

@@ -25,7 +25,6 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
@@ -126,19 +125,25 @@ public final class RolloutDecisionJob {
                 .name("deduplicate")
                 .uid("deduplicate");
 
-        DataStream<RolloutCommand> operatorCommands = commands != null
-                ? env.fromSource(commands, commandWatermarks(), "commands").setParallelism(1).uid("commands-source")
-                // Replay has no commands: a stream that never emits but follows the telemetry's
-                // watermarks, so the judge's timers fire exactly as the telemetry dictates.
-                : events.flatMap((TelemetryEvent event, Collector<RolloutCommand> none) -> { })
-                        .returns(RolloutCommand.class).name("no-commands").uid("no-commands");
-
-        DataStream<DecisionRecord> decided = events
-                .keyBy(TelemetryEvent::release)
-                .connect(operatorCommands.keyBy(RolloutCommand::release))
-                .process(new RolloutJudge(autoStart, stampWithEventTime), JsonTypeInfo.of(DecisionRecord.class))
-                .name("judge")
-                .uid("judge");
+        DataStream<DecisionRecord> decided;
+        if (commands != null) {
+            DataStream<RolloutCommand> operatorCommands = env
+                    .fromSource(commands, commandWatermarks(), "commands")
+                    .setParallelism(1)
+                    .uid("commands-source");
+            decided = events
+                    .keyBy(TelemetryEvent::release)
+                    .connect(operatorCommands.keyBy(RolloutCommand::release))
+                    .process(new RolloutJudge(autoStart, stampWithEventTime), JsonTypeInfo.of(DecisionRecord.class))
+                    .name("judge")
+                    .uid("judge");
+        } else {
+            decided = events
+                    .keyBy(TelemetryEvent::release)
+                    .process(new RolloutJudge.WithoutCommands(autoStart, stampWithEventTime), JsonTypeInfo.of(DecisionRecord.class))
+                    .name("judge")
+                    .uid("judge");
+        }
         decided.sinkTo(decisions).name("decisions-sink").uid("decisions-sink");
         return decided;
     }
