@@ -99,7 +99,7 @@ final class CohortBoard {
         }
         List<DecisionRecord> recent = decisions.subList(Math.max(0, decisions.size() - 6), decisions.size());
         for (DecisionRecord d : recent) {
-            String line = describe(d);
+            String line = clip(describe(d), 160);
             boolean alarm = d.action() == Action.ROLLBACK || d.action() == Action.HOLD;
             out.append(ansi && alarm ? RED + line + RESET : line).append(System.lineSeparator());
         }

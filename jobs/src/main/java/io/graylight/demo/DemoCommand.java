@@ -88,7 +88,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Fault> parsedFaults = new ArrayList<>(faults.stream().map(Fault::parse).toList());
         if (scenario == Scenario.regression && parsedFaults.isEmpty()) {
-            parsedFaults.add(Fault.parse("error_rate=0.08@60s"));
+            parsedFaults.add(Fault.parse("error_rate=0.12@60s"));
         }
         Path planFile = plan != null ? plan
                 : Path.of(System.getProperty("graylight.home", "."), "rollouts", "demo.yaml");
