@@ -15,17 +15,11 @@ import io.graylight.simulator.TrafficSimulator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,9 +80,9 @@ class TelemetryMetricsKafkaTest {
         TelemetryMetricsJob.forKafka(options, OffsetsInitializer.latest()).build(env);
         env.execute("metrics-kafka-it");
 
-        List<CohortMetrics> metrics = readCommitted(topics.metrics()).stream()
+        List<CohortMetrics> metrics = kafka.readCommitted(topics.metrics()).stream()
                 .map(r -> Json.fromBytes(r.value(), CohortMetrics.class)).toList();
-        List<DeadLetter> deadLetters = readCommitted(topics.deadLetters()).stream()
+        List<DeadLetter> deadLetters = kafka.readCommitted(topics.deadLetters()).stream()
                 .map(r -> Json.fromBytes(r.value(), DeadLetter.class)).toList();
 
         long counted = metrics.stream().mapToLong(CohortMetrics::events).sum();
@@ -101,23 +95,5 @@ class TelemetryMetricsKafkaTest {
             assertThat(d.reason()).isNotBlank();
         });
         assertThat(metrics).extracting(CohortMetrics::cohort).contains("baseline", "canary");
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
-        Properties props = kafka.clientProperties();
-        props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            var end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return records;
-        }
     }
 }

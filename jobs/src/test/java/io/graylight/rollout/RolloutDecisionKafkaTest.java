@@ -22,9 +22,7 @@ import io.graylight.telemetry.TelemetryRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
@@ -37,13 +35,9 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,7 +123,8 @@ class RolloutDecisionKafkaTest {
         env.execute("decisions-exactly-once-test");
 
         assertThat(FAILURES.get()).as("the injected failure happened").isEqualTo(1);
-        List<DecisionRecord> decisions = readCommitted(topics.decisions());
+        List<DecisionRecord> decisions = kafka.readCommitted(topics.decisions()).stream()
+                .map(r -> Json.fromBytes(r.value(), DecisionRecord.class)).toList();
         assertThat(decisions).as("a refused plan applies nothing").allSatisfy(d -> assertThat(d.release()).isEqualTo("chat"));
         assertThat(decisions).extracting(DecisionRecord::seq)
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, decisions.size()).boxed().toList());
@@ -168,25 +163,6 @@ class RolloutDecisionKafkaTest {
             for (RolloutCommand command : commands) {
                 producer.send(new ProducerRecord<>(topic, RolloutCommands.key(command), RolloutCommands.encode(command))).get();
             }
-        }
-    }
-
-    private static List<DecisionRecord> readCommitted(String topic) {
-        Properties props = kafka.clientProperties();
-        props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long end = consumer.endOffsets(partitions).get(partitions.get(0));
-            List<DecisionRecord> records = new ArrayList<>();
-            while (consumer.position(partitions.get(0)) < end) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    records.add(Json.fromBytes(r.value(), DecisionRecord.class));
-                }
-            }
-            return records;
         }
     }
 }
