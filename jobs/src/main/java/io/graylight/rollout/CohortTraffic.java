@@ -1,5 +1,6 @@
 package io.graylight.rollout;
 
+import io.graylight.stats.BernoulliConfidenceSequence;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -22,6 +23,9 @@ final class CohortTraffic {
     static final double SILENCE_EXPECTED_EVENTS = 30;
     static final long SILENCE_MIN_GAP_MILLIS = 10_000;
     static final long INCIDENT_MIN_RECENT_REQUESTS = 50;
+    static final long SRM_MIN_REQUESTS = 2000;
+    static final double SRM_FACTOR = 3;
+    static final double SRM_ALPHA = 0.001;
     static final long INCIDENT_MIN_REFERENCE_REQUESTS = 200;
 
     long baselineRequests;
@@ -144,6 +148,28 @@ final class CohortTraffic {
             return Optional.of(String.format(Locale.ROOT,
                     "baseline degraded: mean latency %.0f ms in the last minute vs %.0f ms before (an incident, not the canary)",
                     recentMeanLatency, referenceMeanLatency));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Sample-ratio mismatch: with a percentage strategy the canary's share of requests should be
+     * near its share of users. Users differ in activity, so only a gross mismatch, outside a factor
+     * of {@value #SRM_FACTOR} of the nominal share with confidence, points at the router (a stale
+     * split, a broken sticky hash, a cohort tag lost on the way) rather than at chance.
+     */
+    Optional<String> sampleRatioMismatch(double nominalPercent) {
+        long total = baselineRequests + canaryRequests;
+        if (total < SRM_MIN_REQUESTS || nominalPercent <= 0 || nominalPercent >= 100) {
+            return Optional.empty();
+        }
+        BernoulliConfidenceSequence share = new BernoulliConfidenceSequence(total, SRM_ALPHA);
+        share.addCounts(canaryRequests, total);
+        double expected = nominalPercent / 100;
+        if (share.upper(SRM_ALPHA) < expected / SRM_FACTOR || share.lower(SRM_ALPHA) > Math.min(1, expected * SRM_FACTOR)) {
+            return Optional.of(String.format(Locale.ROOT,
+                    "sample ratio mismatch: the canary served %.1f%% of %d requests this stage, the plan says %.1f%% of users;"
+                            + " check the router", 100 * share.estimate(), total, nominalPercent));
         }
         return Optional.empty();
     }

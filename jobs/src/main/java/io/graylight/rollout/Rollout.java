@@ -8,6 +8,7 @@ import io.graylight.contracts.telemetry.TelemetryEvent;
 import io.graylight.rollout.plan.Guard;
 import io.graylight.rollout.plan.GuardMetric;
 import io.graylight.rollout.plan.RolloutPlan;
+import io.graylight.rollout.plan.StrategyType;
 import io.graylight.stats.AlphaBudget;
 import io.graylight.stats.GuardComparison;
 import io.graylight.stats.GuardEvidence;
@@ -38,7 +39,8 @@ import java.util.stream.Collectors;
  *   <li>rolls back when the canary falls silent while the baseline flows, or when any guard shows
  *       the canary worse than the baseline beyond its margin (also while paused: safety first);
  *   <li>holds while the baseline itself is degraded (an incident hits both cohorts; the canary is
- *       not to blame, but nothing can be judged safe either);
+ *       not to blame, but nothing can be judged safe either), or while the observed traffic split
+ *       is grossly off the plan's (sample-ratio mismatch: the router, not the canary, is suspect);
  *   <li>promotes once the stage has lasted {@code minStageDuration}, has {@code minSamples} canary
  *       requests, and every guard's confidence bound puts the canary within its margin;
  *   <li>otherwise holds, saying which guards are still inconclusive, once the dwell is over.
@@ -162,6 +164,12 @@ public final class Rollout {
         Optional<String> incident = traffic.baselineIncident(nowMillis);
         if (incident.isPresent()) {
             return hold("incident", incident.get(), contract(evidence, Bound.UPPER), nowMillis);
+        }
+        if (plan.strategyType() == StrategyType.PERCENTAGE) {
+            Optional<String> mismatch = traffic.sampleRatioMismatch(canaryPercent());
+            if (mismatch.isPresent()) {
+                return hold("srm", mismatch.get(), List.of(), nowMillis);
+            }
         }
         if (nowMillis - traffic.stageStartMillis < plan.minStageDuration().toMillis()) {
             return Optional.empty();

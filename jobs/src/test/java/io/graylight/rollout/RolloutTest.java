@@ -100,6 +100,30 @@ class RolloutTest {
     }
 
     @Test
+    void aSplitFarFromThePlansHoldsForASampleRatioMismatch() throws Exception {
+        // The router sends half the users to the canary while the plan's first stage says 10 %.
+        Rollout rollout = null;
+        List<Decision> decisions = new java.util.ArrayList<>();
+        long nextSecond = Long.MIN_VALUE;
+        for (var record : new io.graylight.simulator.TrafficSimulator(traffic(8).canaryPercent(50)
+                .duration(Duration.ofMinutes(6)).build())) {
+            long t = record.eventTimeMillis();
+            if (rollout == null) {
+                rollout = Rollout.start(plan(), t);
+                nextSecond = t + 1000;
+            }
+            for (; nextSecond <= t; nextSecond += 1000) {
+                rollout.evaluate(nextSecond).ifPresent(decisions::add);
+            }
+            rollout.observe(record.event());
+        }
+
+        assertThat(actions(decisions)).containsOnly(Action.HOLD);
+        assertThat(decisions).singleElement().satisfies(d ->
+                assertThat(d.reason()).startsWith("sample ratio mismatch: the canary served 5").contains("the plan says 10.0% of users"));
+    }
+
+    @Test
     void operatorCommandsPauseResumePromoteAndAbort() throws Exception {
         Rollout rollout = Rollout.start(plan(), 0);
         assertThat(rollout.pause("investigating", 1000).action()).isEqualTo(Action.PAUSE);
