@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -143,52 +144,79 @@ public final class Rollout {
         }
     }
 
-    /** Judges the stage at event time {@code nowMillis}; at most one decision. */
+    /**
+     * Judges the stage at event time {@code nowMillis}; at most one decision. Verdicts are read
+     * first (each needs one side of the bounds) and the full evidence only for a decision that is
+     * emitted, since most evaluations, once a second, decide nothing.
+     */
     public Optional<Decision> evaluate(long nowMillis) {
         Optional<String> silence = traffic.silence(nowMillis, canaryPercent());
         if (silence.isPresent()) {
             return Optional.of(rollback("silent canary: " + silence.get(), List.of(), nowMillis));
         }
-        List<GuardEvidence> evidence = new ArrayList<>();
+        List<Integer> worse = new ArrayList<>();
         for (int g = 0; g < guards.size(); g++) {
-            evidence.add(guards.get(g).evidence(alpha(g)));
+            if (guards.get(g).verdict(alpha(g)) == Verdict.WORSE) {
+                worse.add(g);
+            }
         }
-        List<GuardEvidence> worse = evidence.stream().filter(e -> e.verdict() == Verdict.WORSE).toList();
         if (!worse.isEmpty()) {
-            return Optional.of(rollback("canary worse than baseline beyond the margin: " + describe(worse, Bound.LOWER),
-                    contract(worse, Bound.LOWER), nowMillis));
+            List<GuardEvidence> evidence = worse.stream().map(g -> guards.get(g).evidence(alpha(g))).toList();
+            return Optional.of(rollback("canary worse than baseline beyond the margin: " + describe(evidence, Bound.LOWER),
+                    contract(evidence, Bound.LOWER), nowMillis));
         }
         if (paused) {
             return Optional.empty();
         }
         Optional<String> incident = traffic.baselineIncident(nowMillis);
         if (incident.isPresent()) {
-            return hold("incident", incident.get(), contract(evidence, Bound.UPPER), nowMillis);
+            return hold("incident", () -> incident.get(), () -> contract(rollbackEvidence(), Bound.UPPER), nowMillis);
         }
         if (plan.strategyType() == StrategyType.PERCENTAGE) {
             Optional<String> mismatch = traffic.sampleRatioMismatch(canaryPercent());
             if (mismatch.isPresent()) {
-                return hold("srm", mismatch.get(), List.of(), nowMillis);
+                return hold("srm", mismatch::get, List::of, nowMillis);
             }
         }
         if (nowMillis - traffic.stageStartMillis < plan.minStageDuration().toMillis()) {
             return Optional.empty();
         }
         if (traffic.canaryRequests < plan.minSamples()) {
-            return hold("samples", String.format(Locale.ROOT, "waiting for samples: %d of %d canary requests this stage",
-                    traffic.canaryRequests, plan.minSamples()), contract(evidence, Bound.UPPER), nowMillis);
+            return hold("samples", () -> String.format(Locale.ROOT, "waiting for samples: %d of %d canary requests this stage",
+                    traffic.canaryRequests, plan.minSamples()), () -> contract(rollbackEvidence(), Bound.UPPER), nowMillis);
         }
-        List<GuardEvidence> safety = new ArrayList<>();
-        for (int g = 0; g < guards.size(); g++) {
-            safety.add(guards.get(g).evidence(promotionAlpha()));
+        boolean allSafe = true;
+        for (int g = 0; g < guards.size() && allSafe; g++) {
+            allSafe = guards.get(g).verdict(promotionAlpha()) == Verdict.SAFE;
         }
-        List<GuardEvidence> unsure = safety.stream().filter(e -> e.verdict() != Verdict.SAFE).toList();
-        if (!unsure.isEmpty()) {
-            return hold("inconclusive", "not yet shown within the margin: " + describe(unsure, Bound.UPPER),
-                    contract(safety, Bound.UPPER), nowMillis);
+        if (!allSafe) {
+            if ("inconclusive".equals(heldFor)) {
+                return Optional.empty();
+            }
+            List<GuardEvidence> safety = safetyEvidence();
+            List<GuardEvidence> unsure = safety.stream().filter(e -> e.verdict() != Verdict.SAFE).toList();
+            return hold("inconclusive", () -> "not yet shown within the margin: " + describe(unsure, Bound.UPPER),
+                    () -> contract(safety, Bound.UPPER), nowMillis);
         }
+        List<GuardEvidence> safety = safetyEvidence();
         return Optional.of(promote("canary shown within the margin on every guard: " + describe(safety, Bound.UPPER),
                 contract(safety, Bound.UPPER), nowMillis));
+    }
+
+    private List<GuardEvidence> rollbackEvidence() {
+        List<GuardEvidence> evidence = new ArrayList<>();
+        for (int g = 0; g < guards.size(); g++) {
+            evidence.add(guards.get(g).evidence(alpha(g)));
+        }
+        return evidence;
+    }
+
+    private List<GuardEvidence> safetyEvidence() {
+        List<GuardEvidence> evidence = new ArrayList<>();
+        for (GuardJudge guard : guards) {
+            evidence.add(guard.evidence(promotionAlpha()));
+        }
+        return evidence;
     }
 
     public Decision pause(String why, long nowMillis) {
@@ -228,12 +256,14 @@ public final class Rollout {
         return d;
     }
 
-    private Optional<Decision> hold(String kind, String reason, List<Evidence> evidence, long nowMillis) {
+    /** A HOLD, once per kind and stage; reason and evidence are only built when it is emitted. */
+    private Optional<Decision> hold(String kind, Supplier<String> reason, Supplier<List<Evidence>> evidence,
+            long nowMillis) {
         if (kind.equals(heldFor)) {
             return Optional.empty();
         }
         heldFor = kind;
-        return Optional.of(decision(Action.HOLD, reason, evidence, nowMillis));
+        return Optional.of(decision(Action.HOLD, reason.get(), evidence.get(), nowMillis));
     }
 
     private Decision decision(Action action, String reason, List<Evidence> evidence) {

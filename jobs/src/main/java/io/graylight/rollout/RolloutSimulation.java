@@ -42,12 +42,14 @@ public final class RolloutSimulation {
         List<Decision> decisions = new ArrayList<>();
         Rollout[] rollout = {null};
         TrafficSimulator traffic = new TrafficSimulator(simulation)
-                .followingCanaryPercent(release -> rollout[0] == null ? 0 : rollout[0].canaryPercent());
-        Set<String> seen = new HashSet<>();
+                .followingCanaryPercent(release -> rollout[0] == null ? 0 : rollout[0].canaryPercent())
+                .eventsOnly();
+        // Duplicates (producer retries) are dropped by eventId, as the jobs do; without any, no need to remember ids.
+        Set<String> seen = simulation.duplicateRate() > 0 ? new HashSet<>() : null;
         long nextEvaluation = Long.MIN_VALUE;
         for (SimulatedRecord record : traffic) {
             TelemetryEvent event = record.event();
-            if (event == null || !seen.add(event.eventId())) {
+            if (event == null || (seen != null && !seen.add(event.eventId()))) {
                 continue;
             }
             long t = event.timestampMillis();

@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * One record of simulated telemetry as a producer would send it.
  *
- * @param bytes the raw record: the codec's JSON, or broken bytes when {@code malformed}; never a line break
+ * @param bytes the raw record: the codec's JSON, or broken bytes when {@code malformed}; never a line break;
+ *     null for a valid record of a simulator that runs {@link TrafficSimulator#eventsOnly()}
  * @param event what the bytes say, or null when {@code malformed}
  * @param eventTimeMillis the event time; a duplicate keeps its original's, so it arrives late
  * @param duplicate a re-send of an earlier record (same bytes, same eventId)

@@ -47,6 +47,8 @@ public final class TrafficSimulator implements Iterable<SimulatedRecord> {
     private final long endMillis;
     /** When set, the canary share per release at send time, like a router following decisions. */
     private ToDoubleFunction<String> liveCanaryPercent;
+    /** When set, valid records carry their event only, not its JSON: see {@link #eventsOnly()}. */
+    private boolean eventsOnly;
     private final TelemetryCodec codec = new TelemetryCodec();
 
     public TrafficSimulator(SimulationConfig config) {
@@ -78,6 +80,17 @@ public final class TrafficSimulator implements Iterable<SimulatedRecord> {
      */
     public TrafficSimulator followingCanaryPercent(ToDoubleFunction<String> percentOfRelease) {
         this.liveCanaryPercent = percentOfRelease;
+        return this;
+    }
+
+    /**
+     * Leaves the JSON out of valid records ({@link SimulatedRecord#bytes()} is null; malformed
+     * records keep theirs), for in-process consumers that read {@link SimulatedRecord#event()} only,
+     * such as {@code RolloutSimulation}: encoding is most of the cost of a record. The events, and
+     * so the random streams, are the same as with the JSON.
+     */
+    public TrafficSimulator eventsOnly() {
+        this.eventsOnly = true;
         return this;
     }
 
@@ -223,8 +236,9 @@ public final class TrafficSimulator implements Iterable<SimulatedRecord> {
             boolean duplicate = noise.nextDouble() < config.duplicateRate();
             boolean malformed = noise.nextDouble() < config.malformedRate();
             SimulatedRecord record = original.record();
+            byte[] bytes = record.bytes() != null || !malformed ? record.bytes() : codec.encode(record.event());
             if (malformed) {
-                byte[] broken = MalformedRecords.make(noise, record.event(), record.bytes());
+                byte[] broken = MalformedRecords.make(noise, record.event(), bytes);
                 enqueue(original.sendMillis(), new SimulatedRecord(broken, null, record.eventTimeMillis(), false, true), false);
             }
             if (duplicate) {
@@ -235,7 +249,7 @@ public final class TrafficSimulator implements Iterable<SimulatedRecord> {
         }
 
         private SimulatedRecord valid(TelemetryEvent event) {
-            return new SimulatedRecord(codec.encode(event), event, event.timestampMillis(), false, false);
+            return new SimulatedRecord(eventsOnly ? null : codec.encode(event), event, event.timestampMillis(), false, false);
         }
 
         private void enqueue(long sendMillis, SimulatedRecord record, boolean original) {
