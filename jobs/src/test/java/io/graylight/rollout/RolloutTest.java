@@ -87,10 +87,11 @@ class RolloutTest {
         assertThat(last.reason()).startsWith("silent canary");
     }
 
-    @Test
-    void anIncidentHittingBothCohortsHoldsAndNeverRollsBack() throws Exception {
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {5, 6, 7, 8, 9, 10})
+    void anIncidentHittingBothCohortsHoldsAndNeverRollsBack(long seed) throws Exception {
         List<Decision> decisions = new RolloutSimulation(plan())
-                .run(traffic(5).duration(Duration.ofMinutes(8)).fault(Fault.parse("error_rate=0.3@2m:both")).build());
+                .run(traffic(seed).duration(Duration.ofMinutes(8)).fault(Fault.parse("error_rate=0.3@2m:both")).build());
 
         assertThat(actions(decisions)).doesNotContain(Action.ROLLBACK, Action.PROMOTE, Action.COMPLETE);
         assertThat(decisions).anySatisfy(d -> {
