@@ -88,8 +88,7 @@ public final class Rollout {
         }
         CohortTraffic traffic = new CohortTraffic();
         traffic.startStage(eventTimeMillis);
-        Rollout rollout = new Rollout(plan, guards, 0, false, null, eventTimeMillis, traffic);
-        return rollout;
+        return new Rollout(plan, guards, 0, false, null, eventTimeMillis, traffic);
     }
 
     static GuardSpec specOf(Guard guard, RolloutPlan plan) {
@@ -252,8 +251,7 @@ public final class Rollout {
     }
 
     private Decision rollback(String reason, List<Evidence> evidence, long nowMillis) {
-        Decision d = new Decision(Action.ROLLBACK, stage, 0.0, nowMillis, reason, evidence);
-        return d;
+        return new Decision(Action.ROLLBACK, stage, 0.0, nowMillis, reason, evidence);
     }
 
     /** A HOLD, once per kind and stage; reason and evidence are only built when it is emitted. */

@@ -12,7 +12,6 @@ import io.graylight.simulator.KafkaRecordSink;
 import io.graylight.simulator.SimulatedRecord;
 import io.graylight.simulator.SimulationConfig;
 import io.graylight.simulator.TrafficSimulator;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
