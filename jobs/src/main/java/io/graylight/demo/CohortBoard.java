@@ -3,7 +3,6 @@ package io.graylight.demo;
 import io.graylight.contracts.decision.Action;
 import io.graylight.contracts.decision.DecisionRecord;
 import io.graylight.contracts.metrics.CohortMetrics;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -65,10 +64,6 @@ final class CohortBoard {
 
     synchronized List<DecisionRecord> decisions() {
         return List.copyOf(decisions);
-    }
-
-    synchronized Instant latestWindowEnd() {
-        return latest.values().stream().map(CohortMetrics::windowEnd).max(Instant::compareTo).orElse(null);
     }
 
     synchronized long windowsSeen() {

@@ -68,10 +68,6 @@ public final class EmbeddedFlink implements AutoCloseable {
         cluster.cancelJob(job).get();
     }
 
-    public org.apache.flink.api.common.JobStatus status(JobID job) throws Exception {
-        return cluster.getJobStatus(job).get();
-    }
-
     @Override
     public void close() throws Exception {
         cluster.close();

@@ -78,11 +78,6 @@ final class CohortTraffic {
         recentLatencySum[slot] += latencyMs;
     }
 
-    double observedCanaryShare() {
-        long total = baselineRequests + canaryRequests;
-        return total == 0 ? Double.NaN : (double) canaryRequests / total;
-    }
-
     /**
      * Silence: the baseline kept flowing for long enough that, at the canary's share of traffic, we
      * would have seen {@value #SILENCE_EXPECTED_EVENTS} canary events, and we saw none.
