@@ -9,6 +9,12 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.graylight.contracts.alert.Alert;
+import io.graylight.contracts.alert.AlertScope;
+import io.graylight.contracts.alert.AlertSource;
+import io.graylight.contracts.alert.Effect;
+import io.graylight.contracts.alert.MatchedEvents;
+import io.graylight.contracts.alert.Severity;
 import io.graylight.contracts.decision.Action;
 import io.graylight.contracts.decision.DecisionRecord;
 import io.graylight.contracts.decision.Evidence;
@@ -22,6 +28,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -40,6 +47,7 @@ class SchemaConformanceTest {
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
     private static final JsonSchema TELEMETRY = schema("/schemas/telemetry-event.schema.json");
     private static final JsonSchema DECISION = schema("/schemas/decision-record.schema.json");
+    private static final JsonSchema ALERT = schema("/schemas/alert.schema.json");
 
     /**
      * Invalid samples that the telemetry schema lets through, by name, and why. The test below also
@@ -111,7 +119,7 @@ class SchemaConformanceTest {
 
     @Test
     void theSchemasOwnExamplesPass() {
-        for (JsonSchema schema : List.of(TELEMETRY, DECISION)) {
+        for (JsonSchema schema : List.of(TELEMETRY, DECISION, ALERT)) {
             for (JsonNode example : schema.getSchemaNode().get("examples")) {
                 assertThat(schema.validate(example)).as(example.toString()).isEmpty();
             }
@@ -171,6 +179,50 @@ class SchemaConformanceTest {
     @MethodSource("badDecisions")
     void brokenDecisionRecordsFailTheirSchema(Case sample) {
         assertThat(validate(DECISION, sample.json())).isNotEmpty();
+    }
+
+    // ------------------------------------------------------------------ alerts
+
+    static List<Alert> alerts() {
+        Instant at = Instant.parse("2026-12-01T10:04:10Z");
+        MatchedEvents matched = new MatchedEvents(8, at.minusSeconds(21), at, List.of("e-101", "e-107"),
+                Map.of("errors", 8.0, "threshold", 5.0));
+        return List.of(
+                new Alert("a-1", AlertSource.CEP, "canary-error-burst", Severity.CRITICAL, Effect.ROLLBACK, false,
+                        "chat", AlertScope.CANARY, at, at.plusMillis(120), null, "8 errors within 30s", matched, null),
+                new Alert("a-2", AlertSource.ANOMALY, "anomaly@v1", Severity.WARNING, Effect.HOLD, false,
+                        "chat", AlertScope.BOTH, at, at, at.plusSeconds(300), "both cohorts anomalous", null, 0.71));
+    }
+
+    @ParameterizedTest
+    @MethodSource("alerts")
+    void alertsPassTheirSchemaAndRoundTrip(Alert alert) {
+        String json = Json.toString(alert);
+        assertThat(validate(ALERT, json)).isEmpty();
+        assertThat(Json.fromString(json, Alert.class)).isEqualTo(alert);
+    }
+
+    @Test
+    void alertEnumsAreWrittenInLowerCase() {
+        assertThat(Json.toString(alerts().get(0)))
+                .contains("\"severity\":\"critical\"", "\"effect\":\"rollback\"", "\"scope\":\"canary\"", "\"source\":\"cep\"");
+    }
+
+    static List<Case> badAlerts() {
+        String good = Json.toString(alerts().get(0));
+        return List.of(
+                bad("unknown severity", good, o -> o.put("severity", "fatal")),
+                bad("unknown effect", good, o -> o.put("effect", "page")),
+                bad("unknown scope", good, o -> o.put("scope", "all")),
+                bad("no release", good, o -> o.remove("release")),
+                bad("dryRun as string", good, o -> o.put("dryRun", "no")),
+                bad("matched count negative", good, o -> ((ObjectNode) o.get("matched")).put("count", -1)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badAlerts")
+    void brokenAlertsFailTheirSchema(Case sample) {
+        assertThat(validate(ALERT, sample.json())).isNotEmpty();
     }
 
     private static Case bad(String name, String json, Consumer<ObjectNode> change) {
