@@ -4,6 +4,7 @@ import io.graylight.simulator.SimulateCommand;
 import io.graylight.bench.BenchCommand;
 import io.graylight.demo.DemoCommand;
 import io.graylight.replay.ReplayCommand;
+import io.graylight.report.ReportCommand;
 import io.graylight.rollout.cli.DecisionsCli;
 import io.graylight.rollout.cli.PlanCli;
 import io.graylight.rollout.cli.RolloutCli;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             SimulateCommand.class,
             ReplayCommand.class,
+            ReportCommand.class,
             BenchCommand.class,
             RolloutCli.class,
             DecisionsCli.class,
