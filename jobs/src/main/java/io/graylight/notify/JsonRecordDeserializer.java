@@ -1,0 +1,41 @@
+package io.graylight.notify;
+
+import io.graylight.contracts.json.Json;
+import io.graylight.types.JsonTypeInfo;
+import java.io.IOException;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads contract records (alerts, decisions) from Kafka; one that cannot be read is logged with its offset and skipped. */
+public final class JsonRecordDeserializer<T> implements KafkaRecordDeserializationSchema<T> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JsonRecordDeserializer.class);
+
+    private final Class<T> type;
+
+    public JsonRecordDeserializer(Class<T> type) {
+        this.type = type;
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<T> out) {
+        if (record.value() == null) {
+            return; // a tombstone on a compacted topic
+        }
+        try {
+            out.collect(Json.MAPPER.readValue(record.value(), type));
+        } catch (IOException e) {
+            LOG.warn("skipped {} at {}-{}@{}: {}", type.getSimpleName(), record.topic(), record.partition(), record.offset(),
+                    e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    @Override
+    public TypeInformation<T> getProducedType() {
+        return JsonTypeInfo.of(type);
+    }
+}
