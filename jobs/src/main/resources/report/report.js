@@ -39,7 +39,15 @@
     }
   };
 
-  const xScale = { type: 'linear', min: xMin, max: xMax, ticks: { callback: (v) => clock(v), maxTicksLimit: 12 },
+  // Ticks on round clock times: the smallest of these steps that gives at most 10 ticks.
+  const STEPS = [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400].map((s) => s * 1000);
+  const step = STEPS.find((s) => (xMax - xMin) / s <= 10) || 86400000 * Math.ceil((xMax - xMin) / 86400000 / 10);
+  const xScale = { type: 'linear', min: xMin, max: xMax, ticks: { callback: (v) => clock(v) },
+    afterBuildTicks: (scale) => {
+      const ticks = [];
+      for (let v = Math.ceil(xMin / step) * step; v <= xMax; v += step) { ticks.push({ value: v }); }
+      scale.ticks = ticks;
+    },
     title: { display: true, text: 'event time (UTC)' } };
 
   function finish(container, chart, points) {
@@ -80,7 +88,7 @@
     const chart = new Chart(container.querySelector('canvas'), {
       type: 'line',
       data: { datasets: [
-        { label: 'canary %', data: steps, stepped: 'after', borderColor: COLORS.canary, backgroundColor: 'rgba(234,88,12,0.12)',
+        { label: 'canary %', data: steps, stepped: 'before', borderColor: COLORS.canary, backgroundColor: 'rgba(234,88,12,0.12)',
           fill: true, pointRadius: 0, borderWidth: 2 },
         { label: 'decisions', type: 'scatter', data: marks,
           pointRadius: marks.map((m) => m.action === 'ROLLBACK' ? 9 : 5),
