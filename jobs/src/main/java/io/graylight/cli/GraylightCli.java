@@ -4,6 +4,7 @@ import io.graylight.simulator.SimulateCommand;
 import io.graylight.bench.BenchCommand;
 import io.graylight.demo.DemoCommand;
 import io.graylight.replay.ReplayCommand;
+import io.graylight.notify.NotifyCli;
 import io.graylight.report.ReportCommand;
 import io.graylight.rollout.cli.DecisionsCli;
 import io.graylight.rollout.cli.PlanCli;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
             SimulateCommand.class,
             ReplayCommand.class,
             ReportCommand.class,
+            NotifyCli.class,
             BenchCommand.class,
             RolloutCli.class,
             DecisionsCli.class,
