@@ -6,6 +6,7 @@ import io.graylight.contracts.json.Json;
 import io.graylight.contracts.metrics.CohortMetrics;
 import io.graylight.metrics.TelemetryMetricsJob;
 import io.graylight.options.JobOptions;
+import io.graylight.replay.ReplayProgress;
 import io.graylight.telemetry.TelemetrySources;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,6 +21,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.CloseableIterator;
@@ -36,6 +40,7 @@ public final class ReplayReportSource implements ReportSource {
     private final Path telemetryFile;
     private final Path alertsFile;
     private final Duration window;
+    private final boolean progress;
     private List<DecisionRecord> decisions;
     private List<CohortMetrics> metrics;
     private List<Alert> alerts;
@@ -43,12 +48,14 @@ public final class ReplayReportSource implements ReportSource {
     /**
      * @param alertsFile alert records, one JSON per line, or null for none
      * @param window the metric window; longer windows give smoother lines for a small canary
+     * @param progress show a progress bar while the telemetry is read
      */
-    public ReplayReportSource(Path decisionsFile, Path telemetryFile, Path alertsFile, Duration window) {
+    public ReplayReportSource(Path decisionsFile, Path telemetryFile, Path alertsFile, Duration window, boolean progress) {
         this.decisionsFile = decisionsFile;
         this.telemetryFile = telemetryFile;
         this.alertsFile = alertsFile;
         this.window = window;
+        this.progress = progress;
     }
 
     @Override
@@ -82,19 +89,34 @@ public final class ReplayReportSource implements ReportSource {
         }
         decisions = readJsonLines(decisionsFile, DecisionRecord.class);
         alerts = alertsFile == null ? List.of() : readJsonLines(alertsFile, Alert.class);
-        metrics = computeMetrics(telemetryFile, window);
+        metrics = computeMetrics(telemetryFile, window, progress);
     }
 
     /** Runs the metrics job over the file at parallelism 1 and collects every window it emits. */
-    static List<CohortMetrics> computeMetrics(Path telemetry, Duration window) throws ReportException {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
-        TelemetryMetricsJob job = new TelemetryMetricsJob(TelemetrySources.files(List.of(telemetry)),
-                new DiscardingSink<>(), new DiscardingSink<>(), JobOptions.defaults().withWindow(window, window));
+    static List<CohortMetrics> computeMetrics(Path telemetry, Duration window, boolean showProgress) throws IOException, ReportException {
+        long lines = showProgress ? ReplayProgress.countLines(telemetry) : 0;
+        String progressId = ReplayProgress.register();
         List<CohortMetrics> out = new ArrayList<>();
-        try (CloseableIterator<CohortMetrics> windows = job.build(env).executeAndCollect("graylight-report-metrics")) {
-            windows.forEachRemaining(out::add);
-        } catch (Exception e) {
-            throw new ReportException("cannot compute metrics from " + telemetry + ": " + e.getMessage(), e);
+        try (ProgressBar bar = showProgress ? new ProgressBarBuilder().setTaskName("metrics").setInitialMax(lines)
+                .setStyle(ProgressBarStyle.ASCII).setUnit(" events", 1).continuousUpdate().build() : null) {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+            TelemetryMetricsJob job = new TelemetryMetricsJob(TelemetrySources.files(List.of(telemetry), progressId),
+                    new DiscardingSink<>(), new DiscardingSink<>(), JobOptions.defaults().withWindow(window, window));
+            try (CloseableIterator<CohortMetrics> windows = job.build(env).executeAndCollect("graylight-report-metrics")) {
+                while (windows.hasNext()) {
+                    out.add(windows.next());
+                    if (bar != null) {
+                        bar.stepTo(ReplayProgress.read(progressId));
+                    }
+                }
+            } catch (Exception e) {
+                throw new ReportException("cannot compute metrics from " + telemetry + ": " + e.getMessage(), e);
+            }
+            if (bar != null) {
+                bar.stepTo(ReplayProgress.read(progressId));
+            }
+        } finally {
+            ReplayProgress.unregister(progressId);
         }
         return out;
     }

@@ -51,6 +51,9 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "report.html", description = "Where to write the report.")
     Path out;
 
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
     private final PrintStream err = System.err;
 
     @Override
@@ -106,7 +109,7 @@ public final class ReportCommand implements Callable<Integer> {
         if (window.isZero() || window.isNegative()) {
             throw new IllegalArgumentException("--window must be positive");
         }
-        return new ReplayReportSource(replay, telemetry, alerts, window);
+        return new ReplayReportSource(replay, telemetry, alerts, window, !quiet);
     }
 
     static URI elasticsearchUri(String text) {

@@ -61,7 +61,7 @@ class ReportScreenshotTest {
         decisions = ReplayReportSource.readJsonLines(decisionsFile, DecisionRecord.class);
 
         report = dir.resolve("out").resolve("report.html");
-        assertThat(GraylightCli.commandLine().execute("report", "--release", "chat", "--replay", decisionsFile.toString(),
+        assertThat(GraylightCli.commandLine().execute("report", "--quiet", "--release", "chat", "--replay", decisionsFile.toString(),
                 "--telemetry", telemetry.toString(), "--window", "30s", "--out", report.toString())).isZero();
     }
 
