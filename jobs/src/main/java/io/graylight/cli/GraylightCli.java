@@ -4,6 +4,8 @@ import io.graylight.simulator.SimulateCommand;
 import io.graylight.bench.BenchCommand;
 import io.graylight.demo.DemoCommand;
 import io.graylight.replay.ReplayCommand;
+import io.graylight.notify.NotifyCli;
+import io.graylight.report.ReportCommand;
 import io.graylight.rollout.cli.DecisionsCli;
 import io.graylight.rollout.cli.PlanCli;
 import io.graylight.rollout.cli.RolloutCli;
@@ -24,6 +26,8 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             SimulateCommand.class,
             ReplayCommand.class,
+            ReportCommand.class,
+            NotifyCli.class,
             BenchCommand.class,
             RolloutCli.class,
             DecisionsCli.class,

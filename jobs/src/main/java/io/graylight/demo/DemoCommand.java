@@ -8,6 +8,7 @@ import io.graylight.contracts.telemetry.DeadLetter;
 import io.graylight.embedded.EmbeddedFlink;
 import io.graylight.embedded.EmbeddedKafka;
 import io.graylight.options.JobOptions;
+import io.graylight.report.DemoReport;
 import io.graylight.metrics.TelemetryMetricsJob;
 import io.graylight.rollout.RolloutDecisionJob;
 import io.graylight.simulator.Fault;
@@ -122,8 +123,13 @@ public final class DemoCommand implements Callable<Integer> {
                 out.println("                Kafka: " + kafka.bootstrapServers() + "   logs: "
                         + System.getProperty("graylight.log.file", "target/graylight.log"));
 
+                List<CohortMetrics> windows = new java.util.concurrent.CopyOnWriteArrayList<>(); // for the report
                 try (TopicFollower metrics = new TopicFollower(kafka.bootstrapServers(), List.of(topics.metrics()),
-                                r -> board.onMetrics(Json.fromBytes(r.value(), CohortMetrics.class)));
+                                r -> {
+                                    CohortMetrics window = Json.fromBytes(r.value(), CohortMetrics.class);
+                                    board.onMetrics(window);
+                                    windows.add(window);
+                                });
                         TopicFollower deadLetters = new TopicFollower(kafka.bootstrapServers(), List.of(topics.deadLetters()),
                                 r -> board.onDeadLetter(Json.fromBytes(r.value(), DeadLetter.class).reason()));
                         TopicFollower decisions = new TopicFollower(kafka.bootstrapServers(), List.of(topics.decisions()),
@@ -148,6 +154,7 @@ public final class DemoCommand implements Callable<Integer> {
                         flink.cancel(decisionJob);
                     }
                     printSummary(board, sent.get());
+                    DemoReport.write(board.decisions(), windows, out);
                 }
             }
         } finally {
