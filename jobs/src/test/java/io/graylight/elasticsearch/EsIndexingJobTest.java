@@ -38,7 +38,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.JobClient;
+import org.awaitility.Awaitility;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -78,6 +82,9 @@ class EsIndexingJobTest {
               - {metric: error_rate, margin: 0.03}
               - {metric: latency_p50, relativeMargin: 0.30}
             """;
+
+    /** Both tests share the node; each queries its own release. */
+    static final String CHAT = "{\"term\":{\"release\":\"chat\"}}";
 
     private static EmbeddedKafka kafka;
 
@@ -149,14 +156,97 @@ class EsIndexingJobTest {
         assertIndexed(metrics, decisions, alerts, deadLetters, expectedPerCohort);
     }
 
+    /**
+     * Elasticsearch stops mid-run: the decision job goes on deciding into Kafka (the ROLLBACK is
+     * decided while the node is down), the indexing job's bulks fail and it restarts with backoff,
+     * and once the node is back every decision Kafka holds lands in Elasticsearch, once.
+     */
+    @Test
+    void decisionsGoOnWhileElasticsearchIsDownAndTheBacklogLandsAfter() throws Exception {
+        Topics topics = new Topics("es-down-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        kafka.createTopics(2, topics.telemetry(), topics.deadLetters(), topics.metrics(), topics.alerts());
+        kafka.createTopics(1, true, topics.decisions());
+        Instant start = Instant.parse("2026-12-02T08:00:00Z");
+        Instant outage = start.plus(Duration.ofMinutes(3));
+        List<SimulatedRecord> before = new ArrayList<>();
+        List<SimulatedRecord> during = new ArrayList<>();
+        for (SimulatedRecord record : new TrafficSimulator(SimulationConfig.builder().seed(12).start(start)
+                .release("outage").canaryPercent(25).rateFactor(4).duration(Duration.ofMinutes(7))
+                .fault(Fault.parse("error_rate=0.25@4m")).build())) {
+            (record.eventTimeMillis() < outage.toEpochMilli() ? before : during).add(record);
+        }
+        JobOptions options = JobOptions.defaults().withBootstrapServers(kafka.bootstrapServers()).withTopics(topics);
+
+        StreamExecutionEnvironment deciding = StreamExecutionEnvironment.getExecutionEnvironment();
+        deciding.setParallelism(1);
+        deciding.enableCheckpointing(300);
+        new RolloutDecisionJob(TelemetrySources.kafka(options, "decisions", null), null,
+                JsonKafkaSink.create(kafka.bootstrapServers(), topics.decisions(), DecisionRecord::release,
+                        DeliveryGuarantee.EXACTLY_ONCE, topics.prefix() + "decisions", Duration.ofMinutes(5)),
+                options, List.of(new RolloutJudge.PlanSource(PLAN.replace("release: chat", "release: outage"), "outage.yaml")),
+                false).build(deciding);
+        JobClient decisionJob = deciding.executeAsync("decisions");
+
+        StreamExecutionEnvironment indexing = StreamExecutionEnvironment.getExecutionEnvironment();
+        indexing.setParallelism(1);
+        indexing.enableCheckpointing(300);
+        indexing.configure(Configuration.fromMap(Map.of(
+                "restart-strategy.type", "exponential-delay",
+                "restart-strategy.exponential-delay.initial-backoff", "200 ms",
+                "restart-strategy.exponential-delay.max-backoff", "2 s",
+                "restart-strategy.exponential-delay.attempts-before-reset-backoff", "100000")));
+        IndexingJob.forKafka(options, EsOptions.defaults().withHosts(ES.url()).withBulkFlush(50, Duration.ofMillis(200)),
+                null, null).build(indexing);
+        JobClient indexingJob = indexing.executeAsync("indexing");
+        String outageRelease = "{\"term\":{\"release\":\"outage\"}}";
+        try {
+            write(topics.telemetry(), before);
+            Awaitility.await("decisions before the outage indexed").atMost(Duration.ofMinutes(3))
+                    .until(() -> ES.count(EsIndices.Family.DECISIONS.pattern(), outageRelease) >= 2);
+
+            ES.node().stop();
+            write(topics.telemetry(), during);
+            Awaitility.await("a rollback decided while Elasticsearch is down").atMost(Duration.ofMinutes(3))
+                    .until(() -> read(topics.decisions(), DecisionRecord.class).stream().anyMatch(d -> d.action() == Action.ROLLBACK));
+            assertThat(ES.node().isAlive()).as("the node was down all the while").isFalse();
+            assertThat(decisionJob.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+
+            ES.node().restart(ElasticsearchLauncher.DEFAULT_START_TIMEOUT);
+            Map<String, String> expected = read(topics.decisions(), DecisionRecord.class).stream()
+                    .collect(Collectors.toMap(d -> EsIndices.decisionId(d.release(), d.seq()), d -> d.action().name()));
+            assertThat(expected).containsValue("ROLLBACK");
+            Awaitility.await("the backlog lands").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> ES.count(EsIndices.Family.DECISIONS.pattern(), outageRelease) >= expected.size());
+            Map<String, String> indexed = new java.util.HashMap<>();
+            ES.hits(EsIndices.Family.DECISIONS.pattern(), outageRelease, 1000)
+                    .forEach(h -> indexed.put(h.path("_id").asText(), h.path("_source").path("action").asText()));
+            assertThat(indexed).isEqualTo(expected);
+        } finally {
+            indexingJob.cancel().get();
+            decisionJob.cancel().get();
+            if (!ES.node().isAlive()) {
+                ES.node().restart(ElasticsearchLauncher.DEFAULT_START_TIMEOUT);
+            }
+        }
+    }
+
+    private static void write(String topic, List<SimulatedRecord> records) throws Exception {
+        try (KafkaRecordSink sink = new KafkaRecordSink(kafka.bootstrapServers(), topic)) {
+            for (SimulatedRecord record : records) {
+                sink.write(record);
+            }
+        }
+    }
+
     private void assertIndexed(List<CohortMetrics> metrics, List<DecisionRecord> decisions, List<Alert> alerts,
                                List<DeadLetter> deadLetters, Map<String, Long> expectedPerCohort) {
         String metricsPattern = EsIndices.Family.METRICS.pattern();
         for (var cohort : expectedPerCohort.entrySet()) {
-            assertThat(ES.count(metricsPattern, "{\"term\":{\"cohort\":\"" + cohort.getKey() + "\"}}"))
+            assertThat(ES.count(metricsPattern, "{\"bool\":{\"filter\":[" + CHAT + ",{\"term\":{\"cohort\":\""
+                    + cohort.getKey() + "\"}}]}}"))
                     .as("metric documents of the %s cohort", cohort.getKey()).isEqualTo(cohort.getValue());
         }
-        assertThat(ES.count(metricsPattern, null)).isEqualTo(metrics.size());
+        assertThat(ES.count(metricsPattern, CHAT)).isEqualTo(metrics.size());
         // one document per window, in the daily index of its window start, with its figures
         CohortMetrics sample = metrics.get(metrics.size() / 2);
         JsonNode doc = ES.hits(metricsPattern, "{\"ids\":{\"values\":[\"" + EsIndices.metricsId(sample.release(),
@@ -172,9 +262,9 @@ class EsIndexingJobTest {
         assertThat(mapping.findValue("latencyP95").path("type").asText()).isEqualTo("double");
 
         String decisionsPattern = EsIndices.Family.DECISIONS.pattern();
-        assertThat(ES.count(decisionsPattern, null)).isEqualTo(decisions.size());
+        assertThat(ES.count(decisionsPattern, CHAT)).isEqualTo(decisions.size());
         Map<String, String> actionsById = new java.util.HashMap<>();
-        ES.hits(decisionsPattern, null, 1000).forEach(h -> actionsById.put(h.path("_id").asText(), h.path("_source").path("action").asText()));
+        ES.hits(decisionsPattern, CHAT, 1000).forEach(h -> actionsById.put(h.path("_id").asText(), h.path("_source").path("action").asText()));
         assertThat(actionsById).isEqualTo(decisions.stream()
                 .collect(Collectors.toMap(d -> EsIndices.decisionId(d.release(), d.seq()), d -> d.action().name())));
 
@@ -197,7 +287,7 @@ class EsIndexingJobTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(500);
-        JobOptions group = JobOptions.fromConfiguration(org.apache.flink.configuration.Configuration.fromMap(Map.of(
+        JobOptions group = JobOptions.fromConfiguration(Configuration.fromMap(Map.of(
                         "consumer-group", "indexing-" + run)))
                 .withBootstrapServers(options.bootstrapServers()).withTopics(options.topics());
         IndexingJob.forKafka(group, EsOptions.defaults().withHosts(ES.url()), OffsetsInitializer.earliest(),
