@@ -236,6 +236,8 @@ public final class ElasticsearchLauncher {
         if (!handle.isAlive()) {
             return;
         }
+        // while starting, the pid is still bash running the JVM-options parser: end that child too
+        handle.descendants().forEach(ProcessHandle::destroy);
         handle.destroy();
         try {
             handle.onExit().get(30, TimeUnit.SECONDS);
