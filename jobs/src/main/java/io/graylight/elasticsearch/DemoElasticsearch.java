@@ -2,7 +2,12 @@ package io.graylight.elasticsearch;
 
 import io.graylight.embedded.EmbeddedFlink;
 import io.graylight.options.JobOptions;
+import io.graylight.contracts.json.Json;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +27,10 @@ public final class DemoElasticsearch implements AutoCloseable {
     private final JobID job;
     private final ElasticsearchLauncher.Node startedHere;
     private final PrintStream out;
+    private final URI url;
 
-    private DemoElasticsearch(EmbeddedFlink flink, JobID job, ElasticsearchLauncher.Node startedHere, PrintStream out) {
+    private DemoElasticsearch(EmbeddedFlink flink, JobID job, ElasticsearchLauncher.Node startedHere, PrintStream out, URI url) {
+        this.url = url;
         this.flink = flink;
         this.job = job;
         this.startedHere = startedHere;
@@ -67,12 +74,13 @@ public final class DemoElasticsearch implements AutoCloseable {
         if (startedHere != null) {
             out.println("                  (this node stops with the demo; to keep it, run scripts/elasticsearch start first)");
         }
-        return new DemoElasticsearch(flink, job, startedHere, out);
+        return new DemoElasticsearch(flink, job, startedHere, out, url);
     }
 
     @Override
     public void close() throws Exception {
         try {
+            out.println("Elasticsearch " + url + " holds " + counts());
             flink.cancel(job);
         } finally {
             if (startedHere != null) {
@@ -80,5 +88,29 @@ public final class DemoElasticsearch implements AutoCloseable {
                 startedHere.stop();
             }
         }
+    }
+
+    /** Documents per family so far, e.g. {@code graylight-metrics-*: 96, ...}; informational. */
+    private String counts() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        StringBuilder counts = new StringBuilder();
+        for (EsIndices.Family family : EsIndices.all()) {
+            String pattern = family.pattern() + "/_count?allow_no_indices=true&ignore_unavailable=true";
+            try {
+                http.send(HttpRequest.newBuilder(url.resolve("/" + family.pattern() + "/_refresh?allow_no_indices=true"))
+                        .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                String body = http.send(HttpRequest.newBuilder(url.resolve("/" + pattern)).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                counts.append(counts.length() == 0 ? "" : ", ").append(family.pattern()).append(": ")
+                        .append(Json.MAPPER.readTree(body).path("count").asLong());
+            } catch (IOException e) {
+                return "(no answer: " + e + ")";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "(interrupted)";
+            }
+        }
+        return counts.toString();
     }
 }
