@@ -235,24 +235,30 @@ public final class IndexingJob {
             if (record.value() == null) {
                 return; // a tombstone of the compacted decisions topic: nothing to index
             }
+            EsDocument document;
             try {
-                String topic = record.topic();
-                if (topic.equals(topics.metrics())) {
-                    out.collect(EsDocument.of(Json.fromBytes(record.value(), CohortMetrics.class)));
-                } else if (topic.equals(topics.alerts())) {
-                    out.collect(EsDocument.of(Json.fromBytes(record.value(), Alert.class)));
-                } else if (topic.equals(topics.decisions())) {
-                    out.collect(EsDocument.of(Json.fromBytes(record.value(), DecisionRecord.class)));
-                } else {
-                    throw new IllegalArgumentException("unexpected topic");
-                }
+                document = toDocument(record.topic(), record.value());
             } catch (RuntimeException e) {
                 if (unreadable != null) {
                     unreadable.inc();
                 }
                 LOG.warn("Skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                         e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                return;
             }
+            // outside the try: a failure downstream (e.g. the task being cancelled) is not a bad record
+            out.collect(document);
+        }
+
+        private EsDocument toDocument(String topic, byte[] value) {
+            if (topic.equals(topics.metrics())) {
+                return EsDocument.of(Json.fromBytes(value, CohortMetrics.class));
+            } else if (topic.equals(topics.alerts())) {
+                return EsDocument.of(Json.fromBytes(value, Alert.class));
+            } else if (topic.equals(topics.decisions())) {
+                return EsDocument.of(Json.fromBytes(value, DecisionRecord.class));
+            }
+            throw new IllegalArgumentException("unexpected topic " + topic);
         }
 
         @Override
@@ -275,14 +281,17 @@ public final class IndexingJob {
             if (record.value() == null) {
                 return;
             }
+            DeadLetter letter;
             try {
-                out.collect(Json.fromBytes(record.value(), DeadLetter.class));
+                letter = Json.fromBytes(record.value(), DeadLetter.class);
             } catch (RuntimeException e) {
                 if (unreadable != null) {
                     unreadable.inc();
                 }
                 LOG.warn("Skipping unreadable dead letter {}-{}@{}", record.topic(), record.partition(), record.offset());
+                return;
             }
+            out.collect(letter);
         }
 
         @Override

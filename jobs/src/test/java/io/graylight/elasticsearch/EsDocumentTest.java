@@ -15,7 +15,11 @@ import io.graylight.contracts.telemetry.DeadLetter;
 import io.graylight.contracts.telemetry.ValidationProblem;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import io.graylight.sink.Topics;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /** Documents: daily index by event time, deterministic ids, the contract JSON plus @timestamp; DLQ summary keys. */
@@ -63,6 +67,24 @@ class EsDocumentTest {
         assertThat(notJson.release()).isEqualTo(DlqSummary.UNKNOWN_RELEASE);
         assertThat(notJson.reason()).isEqualTo("not JSON");
         assertThat(EsDocument.of(negative.withCount(3)).index).isEqualTo("graylight-dlq-2026.12.01");
+    }
+
+    @Test
+    void theIndexingJobSkipsAnUnreadableRecordAndIndexesTheNextOne() {
+        Topics topics = new Topics("t.");
+        var deserializer = new IndexingJob.ContractRecordDeserializer(topics);
+        List<EsDocument> out = new ArrayList<>();
+        Collector<EsDocument> collector = new Collector<>() {
+            @Override public void collect(EsDocument record) { out.add(record); }
+            @Override public void close() {}
+        };
+        DecisionRecord d = new DecisionRecord("chat", 1, Action.START, 0, 10.0, Instant.parse("2026-12-01T10:00:00Z"),
+                Instant.parse("2026-12-01T10:00:00Z"), Strategy.percentage(), "started", List.of());
+        deserializer.deserialize(new ConsumerRecord<>(topics.decisions(), 0, 0, null, "{not json".getBytes(StandardCharsets.UTF_8)), collector);
+        deserializer.deserialize(new ConsumerRecord<>(topics.decisions(), 0, 1, null, "{\"seq\":2}".getBytes(StandardCharsets.UTF_8)), collector);
+        deserializer.deserialize(new ConsumerRecord<>(topics.decisions(), 0, 2, null, null), collector);
+        deserializer.deserialize(new ConsumerRecord<>(topics.decisions(), 0, 3, null, Json.toBytes(d)), collector);
+        assertThat(out).containsExactly(EsDocument.of(d));
     }
 
     private static DeadLetter letter(ValidationProblem problem, String raw, Instant eventTime) {

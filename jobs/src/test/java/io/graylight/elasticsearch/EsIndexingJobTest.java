@@ -38,7 +38,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
@@ -47,7 +54,9 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -104,7 +113,7 @@ class EsIndexingJobTest {
         kafka.createTopics(2, topics.telemetry(), topics.deadLetters(), topics.metrics(), topics.alerts());
         kafka.createTopics(1, true, topics.decisions());
         Instant start = Instant.parse("2026-12-01T23:56:00Z"); // crosses midnight: two daily indices
-        try (KafkaRecordSink sink = new KafkaRecordSink(kafka.bootstrapServers(), topics.telemetry())) {
+        try (KafkaRecordSink sink = telemetrySink(topics.telemetry())) {
             for (SimulatedRecord record : new TrafficSimulator(SimulationConfig.builder().seed(11).start(start)
                     .release("chat").canaryPercent(25).rateFactor(4).duration(Duration.ofMinutes(7))
                     .malformedRate(0.01).fault(Fault.parse("error_rate=0.25@5m")).build())) {
@@ -162,7 +171,7 @@ class EsIndexingJobTest {
      * and once the node is back every decision Kafka holds lands in Elasticsearch, once.
      */
     @Test
-    void decisionsGoOnWhileElasticsearchIsDownAndTheBacklogLandsAfter() throws Exception {
+    void decisionsGoOnWhileElasticsearchIsDownAndTheBacklogLandsAfter(@InjectMiniCluster MiniCluster flink) throws Exception {
         Topics topics = new Topics("es-down-" + UUID.randomUUID().toString().substring(0, 8) + ".");
         kafka.createTopics(2, topics.telemetry(), topics.deadLetters(), topics.metrics(), topics.alerts());
         kafka.createTopics(1, true, topics.decisions());
@@ -210,6 +219,8 @@ class EsIndexingJobTest {
                     .until(() -> read(topics.decisions(), DecisionRecord.class).stream().anyMatch(d -> d.action() == Action.ROLLBACK));
             assertThat(ES.node().isAlive()).as("the node was down all the while").isFalse();
             assertThat(decisionJob.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+            Awaitility.await("the indexing job failed on the outage and restarted").atMost(Duration.ofMinutes(1))
+                    .until(() -> restarts(flink, indexingJob.getJobID()) >= 1);
 
             ES.node().restart(ElasticsearchLauncher.DEFAULT_START_TIMEOUT);
             Map<String, String> expected = read(topics.decisions(), DecisionRecord.class).stream()
@@ -230,8 +241,31 @@ class EsIndexingJobTest {
         }
     }
 
+    /** The job's numRestarts metric, through the MiniCluster's REST API (as an operator would read it). */
+    private static long restarts(MiniCluster flink, JobID job) throws Exception {
+        URI uri = flink.getRestAddress().get().resolve("/jobs/" + job + "/metrics?get=numRestarts");
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+        JsonNode metrics = Json.MAPPER.readTree(body);
+        return metrics.isArray() && metrics.size() > 0 ? metrics.get(0).path("value").asLong() : 0;
+    }
+
+    /**
+     * The simulator's sink, made robust for a machine under heavy load: an idempotent producer whose
+     * batch times out resets its sequence and the broker then refuses every later batch
+     * (OutOfOrderSequenceException); a plain producer with one request in flight keeps the order,
+     * and a retried duplicate is dropped by the jobs' de-duplication by eventId.
+     */
+    private static KafkaRecordSink telemetrySink(String topic) {
+        Properties props = kafka.clientProperties();
+        props.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        props.setProperty(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        props.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "60000");
+        props.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
+        return new KafkaRecordSink(props, topic);
+    }
+
     private static void write(String topic, List<SimulatedRecord> records) throws Exception {
-        try (KafkaRecordSink sink = new KafkaRecordSink(kafka.bootstrapServers(), topic)) {
+        try (KafkaRecordSink sink = telemetrySink(topic)) {
             for (SimulatedRecord record : records) {
                 sink.write(record);
             }
