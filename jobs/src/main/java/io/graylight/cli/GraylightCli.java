@@ -3,6 +3,7 @@ package io.graylight.cli;
 import io.graylight.simulator.SimulateCommand;
 import io.graylight.bench.BenchCommand;
 import io.graylight.demo.DemoCommand;
+import io.graylight.elasticsearch.ElasticsearchCommand;
 import io.graylight.replay.ReplayCommand;
 import io.graylight.notify.NotifyCli;
 import io.graylight.report.ReportCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
             RolloutCli.class,
             DecisionsCli.class,
             PlanCli.class,
+            ElasticsearchCommand.class,
         })
 public final class GraylightCli {
 

@@ -5,6 +5,7 @@ import io.graylight.contracts.decision.DecisionRecord;
 import io.graylight.contracts.json.Json;
 import io.graylight.contracts.metrics.CohortMetrics;
 import io.graylight.contracts.telemetry.DeadLetter;
+import io.graylight.elasticsearch.DemoElasticsearch;
 import io.graylight.embedded.EmbeddedFlink;
 import io.graylight.embedded.EmbeddedKafka;
 import io.graylight.options.JobOptions;
@@ -80,6 +81,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Table refresh interval (default ${DEFAULT-VALUE}).")
     Duration refresh;
 
+    @Option(names = "--elasticsearch", arity = "0..1", fallbackValue = DemoElasticsearch.LOCAL, paramLabel = "URL",
+            description = "Also index metrics, alerts, decisions and DLQ summaries into Elasticsearch: URL, or none to use"
+                    + " scripts/elasticsearch's node or start one.")
+    String elasticsearch;
+
     @Option(names = "--no-ansi", description = "Plain output (no screen clearing or colour), e.g. for logs and CI.")
     boolean noAnsi;
 
@@ -108,7 +114,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             createTopics(kafka, topics);
             out.println("                starting Flink (MiniCluster) with the metrics and decision jobs...");
-            try (EmbeddedFlink flink = EmbeddedFlink.start(4)) {
+            try (EmbeddedFlink flink = EmbeddedFlink.start(elasticsearch != null ? 5 : 4)) {
                 JobOptions options = JobOptions.defaults()
                         .withBootstrapServers(kafka.bootstrapServers())
                         .withWindow(window, window)
@@ -119,6 +125,8 @@ public final class DemoCommand implements Callable<Integer> {
                 var decisionsEnv = EmbeddedFlink.environment(2, Duration.ofSeconds(1));
                 RolloutDecisionJob.forKafka(options, null).build(decisionsEnv);
                 JobID decisionJob = flink.submit(decisionsEnv, RolloutDecisionJob.NAME);
+                DemoElasticsearch indexing = elasticsearch == null ? null
+                        : DemoElasticsearch.start(elasticsearch, flink, options, out);
                 out.println("                Flink web UI: " + flink.webUi());
                 out.println("                Kafka: " + kafka.bootstrapServers() + "   logs: "
                         + System.getProperty("graylight.log.file", "target/graylight.log"));
@@ -152,6 +160,9 @@ public final class DemoCommand implements Callable<Integer> {
                         traffic.join(5_000);
                         flink.cancel(metricsJob);
                         flink.cancel(decisionJob);
+                        if (indexing != null) {
+                            indexing.close();
+                        }
                     }
                     printSummary(board, sent.get());
                     DemoReport.write(board.decisions(), windows, out);
