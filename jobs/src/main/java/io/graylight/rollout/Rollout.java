@@ -58,6 +58,13 @@ public final class Rollout {
     /** Chance per stage of promoting a canary that is in truth worse than a margin. */
     public static final double PROMOTION_RISK = 0.05;
 
+    /**
+     * How long a new rollout waits for its first canary request before silence counts: the START
+     * reaches the router only after the decision's transaction commits (a checkpoint) and the
+     * router reads it, and until then all traffic is baseline by design.
+     */
+    public static final Duration START_GRACE = Duration.ofSeconds(60);
+
     /** How long a hold alert blocks promotions when it does not say ({@code holdUntil} absent). */
     public static final Duration DEFAULT_ALERT_HOLD = Duration.ofMinutes(5);
 
@@ -163,7 +170,8 @@ public final class Rollout {
      * emitted, since most evaluations, once a second, decide nothing.
      */
     public Optional<Decision> evaluate(long nowMillis) {
-        Optional<String> silence = traffic.silence(nowMillis, canaryPercent());
+        Optional<String> silence = awaitingFirstCanary(nowMillis)
+                ? Optional.empty() : traffic.silence(nowMillis, canaryPercent());
         if (silence.isPresent()) {
             return Optional.of(rollback("silent canary: " + silence.get(), List.of(), nowMillis));
         }
@@ -217,6 +225,11 @@ public final class Rollout {
         List<GuardEvidence> safety = safetyEvidence();
         return Optional.of(promote("canary shown within the margin on every guard: " + describe(safety, Bound.UPPER),
                 contract(safety, Bound.UPPER), nowMillis));
+    }
+
+    private boolean awaitingFirstCanary(long nowMillis) {
+        return stage == 0 && traffic.lastCanaryMillis == Long.MIN_VALUE
+                && nowMillis - traffic.stageStartMillis < START_GRACE.toMillis();
     }
 
     private List<GuardEvidence> rollbackEvidence() {

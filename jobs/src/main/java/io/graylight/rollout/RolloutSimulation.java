@@ -28,9 +28,16 @@ public final class RolloutSimulation {
     private final Function<GuardSpec, GuardJudge> judges;
     private final long evaluateEveryMillis;
     private List<Alert> alerts = List.of();
+    private long routerLagMillis;
 
     public RolloutSimulation(RolloutPlan plan) {
         this(plan, GuardComparison::new, 1000);
+    }
+
+    /** How long the simulated router takes to learn of the START: until then it sends no canary traffic. */
+    public RolloutSimulation withRouterLag(java.time.Duration lag) {
+        this.routerLagMillis = lag.toMillis();
+        return this;
     }
 
     /** Alerts to raise during the run, each applied before the first evaluation after its event time. */
@@ -50,8 +57,11 @@ public final class RolloutSimulation {
     public List<Decision> run(SimulationConfig simulation) {
         List<Decision> decisions = new ArrayList<>();
         Rollout[] rollout = {null};
+        long[] startedAt = {Long.MIN_VALUE};
+        long[] now = {Long.MIN_VALUE};
         TrafficSimulator traffic = new TrafficSimulator(simulation)
-                .followingCanaryPercent(release -> rollout[0] == null ? 0 : rollout[0].canaryPercent())
+                .followingCanaryPercent(release -> rollout[0] == null || now[0] - startedAt[0] < routerLagMillis
+                        ? 0 : rollout[0].canaryPercent())
                 .eventsOnly();
         // Duplicates (producer retries) are dropped by eventId, as the jobs do; without any, no need to remember ids.
         Set<String> seen = simulation.duplicateRate() > 0 ? new HashSet<>() : null;
@@ -63,7 +73,9 @@ public final class RolloutSimulation {
                 continue;
             }
             long t = event.timestampMillis();
+            now[0] = t;
             if (rollout[0] == null) {
+                startedAt[0] = t;
                 rollout[0] = Rollout.start(plan, t, judges);
                 decisions.add(rollout[0].startDecision());
                 nextEvaluation = (Math.floorDiv(t, evaluateEveryMillis) + 1) * evaluateEveryMillis;

@@ -132,7 +132,7 @@ class EsIndexingJobTest {
         env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         env.enableCheckpointing(500);
-        new RolloutDecisionJob(TelemetrySources.kafka(options, "decisions", OffsetsInitializer.latest()), null,
+        new RolloutDecisionJob(TelemetrySources.kafka(options, "decisions", OffsetsInitializer.latest()), null, null,
                 JsonKafkaSink.create(kafka.bootstrapServers(), topics.decisions(), DecisionRecord::release,
                         DeliveryGuarantee.EXACTLY_ONCE, topics.prefix() + "decisions", Duration.ofMinutes(5)),
                 options, List.of(new RolloutJudge.PlanSource(PLAN, "test-plan.yaml")), false).build(env);
@@ -189,7 +189,7 @@ class EsIndexingJobTest {
         StreamExecutionEnvironment deciding = StreamExecutionEnvironment.getExecutionEnvironment();
         deciding.setParallelism(1);
         deciding.enableCheckpointing(300);
-        new RolloutDecisionJob(TelemetrySources.kafka(options, "decisions", null), null,
+        new RolloutDecisionJob(TelemetrySources.kafka(options, "decisions", null), null, null,
                 JsonKafkaSink.create(kafka.bootstrapServers(), topics.decisions(), DecisionRecord::release,
                         DeliveryGuarantee.EXACTLY_ONCE, topics.prefix() + "decisions", Duration.ofMinutes(5)),
                 options, List.of(new RolloutJudge.PlanSource(PLAN.replace("release: chat", "release: outage"), "outage.yaml")),

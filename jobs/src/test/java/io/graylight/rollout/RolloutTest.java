@@ -88,6 +88,27 @@ class RolloutTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void aRouterThatLearnsOfTheStartLateIsNotMistakenForASilentCanary(long seed) throws Exception {
+        List<Decision> decisions = new RolloutSimulation(plan()).withRouterLag(Duration.ofSeconds(45))
+                .run(traffic(seed).build());
+
+        assertThat(actions(decisions)).doesNotContain(Action.ROLLBACK).endsWith(Action.COMPLETE);
+    }
+
+    @Test
+    void aCanaryThatNeverSendsAnythingIsRolledBackOnceTheStartGraceIsOver() throws Exception {
+        List<Decision> decisions = new RolloutSimulation(plan()).withRouterLag(Duration.ofHours(1))
+                .run(traffic(3).build());
+
+        Decision last = decisions.get(decisions.size() - 1);
+        assertThat(last.action()).isEqualTo(Action.ROLLBACK);
+        assertThat(last.reason()).startsWith("silent canary");
+        assertThat(last.eventTimeMillis() - decisions.get(0).eventTimeMillis())
+                .isGreaterThanOrEqualTo(Rollout.START_GRACE.toMillis());
+    }
+
+    @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {5, 6, 7, 8, 9, 10})
     void anIncidentHittingBothCohortsHoldsAndNeverRollsBack(long seed) throws Exception {
         List<Decision> decisions = new RolloutSimulation(plan())
