@@ -3,6 +3,7 @@ package io.graylight.router.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +14,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -53,15 +60,72 @@ public final class ConfigLoader {
 
     /** Parses {@code text} (the content of {@code file}) as {@code type}. */
     public static <T> T read(Path file, String text, Class<T> type) throws ConfigException {
+        Map<String, JsonLocation> objects = new HashMap<>();
         try {
+            // First the shape: Jackson checks unknown fields of records only after their
+            // constructors ran, so a misspelt required field would read as a missing one.
+            try (JsonParser parser = YAML.getFactory().createParser(text)) {
+                if (parser.nextToken() != null) {
+                    walk(file, parser, type, "", objects);
+                }
+            }
             T value = YAML.readValue(text, type);
             if (value == null) {
                 throw new ConfigException(file + ": empty file");
             }
             return value;
+        } catch (ValueInstantiationException e) {
+            // a constructor refused a value: point at the start of the object it belongs to
+            JsonLocation start = objects.get(pathOf(e));
+            throw new ConfigException(file + ":" + where(start != null ? start : e.getLocation()) + reason(e));
         } catch (JsonProcessingException e) {
             throw new ConfigException(file + ":" + where(e.getLocation()) + reason(e));
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }
+    }
+
+    /** Checks field names against the record types, remembering where each object starts. */
+    private static void walk(Path file, JsonParser parser, Type type, String path, Map<String, JsonLocation> objects)
+            throws IOException, ConfigException {
+        Class<?> raw = type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
+        JsonToken token = parser.currentToken();
+        if (raw.isRecord() && token == JsonToken.START_OBJECT) {
+            objects.put(path, parser.getTokenLocation());
+            Map<String, Type> components = new TreeMap<>();
+            for (RecordComponent component : raw.getRecordComponents()) {
+                components.put(component.getName(), component.getGenericType());
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.getCurrentName();
+                JsonLocation at = parser.getTokenLocation();
+                if (!components.containsKey(name)) {
+                    throw new ConfigException(file + ":" + where(at) + "unknown field '" + name + "'"
+                            + (path.isEmpty() ? "" : " (at " + path + ")") + " (known: " + String.join(", ", components.keySet()) + ")");
+                }
+                parser.nextToken();
+                walk(file, parser, components.get(name), path.isEmpty() ? name : path + "." + name, objects);
+            }
+        } else if (List.class.isAssignableFrom(raw) && token == JsonToken.START_ARRAY && type instanceof ParameterizedType p) {
+            int index = 0;
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                walk(file, parser, p.getActualTypeArguments()[0], path + "[" + index++ + "]", objects);
+            }
+        } else {
+            parser.skipChildren();
+        }
+    }
+
+    private static String pathOf(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 
     private static String readText(Path file) throws ConfigException {
@@ -94,14 +158,7 @@ public final class ConfigLoader {
 
     /** Where in the document, e.g. {@code (at releases[0].baseline)}. */
     private static String path(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.length() == 0 ? "" : " (at " + path + ")";
+        String path = pathOf(e);
+        return path.isEmpty() ? "" : " (at " + path + ")";
     }
 }
