@@ -27,7 +27,7 @@ public final class RouterStack implements AutoCloseable {
     /**
      * Starts two mock upstreams (v1 baseline, v2 canary; {@code ttftMs} and {@code perTokenMs} as
      * their latency model) and a router for {@code releases} (each routed by header
-     * {@code X-Graylight-Release: <name>}; the first also takes every other request).
+     * {@code X-Graylight-Release: <name>}, except the first, which takes every other request).
      */
     public static RouterStack start(String kafkaBootstrap, String topicPrefix, List<String> releases, double ttftMs,
             double perTokenMs, boolean retryCanaryOnBaseline, String adminToken) throws Exception {
@@ -35,10 +35,10 @@ public final class RouterStack implements AutoCloseable {
         MockLlmServer canary = new MockLlmServer(null, "v2", ttftMs, perTokenMs, 2).start("127.0.0.1", 0);
         try {
             List<RouterConfig.Release> routes = new java.util.ArrayList<>();
-            for (String release : releases) {
+            for (String release : releases.subList(1, releases.size())) {
                 routes.add(release(release, new RouterConfig.Match(null, null, Map.of("X-Graylight-Release", release)), baseline, canary));
             }
-            routes.add(release(releases.get(0) + "-default", null, baseline, canary));
+            routes.add(release(releases.get(0), null, baseline, canary)); // last: it takes every other request
             RouterConfig config = new RouterConfig(new RouterConfig.Listen("127.0.0.1", 0),
                     new RouterConfig.Kafka(kafkaBootstrap, topicPrefix, Map.of()), null, null, null,
                     new RouterConfig.Upstream(null, "60s", null, retryCanaryOnBaseline, null),
