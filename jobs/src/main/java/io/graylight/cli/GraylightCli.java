@@ -3,10 +3,12 @@ package io.graylight.cli;
 import io.graylight.simulator.SimulateCommand;
 import io.graylight.bench.BenchCommand;
 import io.graylight.demo.DemoCommand;
+import io.graylight.mockllm.MockLlmCommand;
 import io.graylight.replay.ReplayCommand;
 import io.graylight.rollout.cli.DecisionsCli;
 import io.graylight.rollout.cli.PlanCli;
 import io.graylight.rollout.cli.RolloutCli;
+import io.graylight.router.RouterMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,6 +30,8 @@ import picocli.CommandLine.Command;
             RolloutCli.class,
             DecisionsCli.class,
             PlanCli.class,
+            RouterMain.class,
+            MockLlmCommand.class,
         })
 public final class GraylightCli {
 
