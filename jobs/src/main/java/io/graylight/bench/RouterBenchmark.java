@@ -44,6 +44,9 @@ public final class RouterBenchmark implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "10", description = "Seconds per wrk run (default ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--warmup", defaultValue = "30", description = "Seconds of warm-up load on the router (JIT), less on the others (default ${DEFAULT-VALUE}).")
+    int warmup;
+
     @Option(names = "--connections", defaultValue = "32", description = "wrk connections for the flat-out runs (default ${DEFAULT-VALUE}).")
     int connections;
 
@@ -92,9 +95,10 @@ public final class RouterBenchmark implements Callable<Integer> {
                     String direct = stack.baseline().url();
                     String router = stack.routerUrl();
                     String viaNginx = "http://127.0.0.1:" + nginxPort;
-                    wrk("warm-up", router, script, connections, Math.min(5, seconds)); // JIT
-                    wrk("warm-up", direct, script, connections, Math.min(3, seconds));
-                    wrk("warm-up", viaNginx, script, connections, Math.min(3, seconds));
+                    // the JIT needs the router warm; on a starved CPU that takes a while
+                    wrk("warm-up", router, script, connections, warmup);
+                    wrk("warm-up", direct, script, connections, Math.max(1, warmup / 4));
+                    wrk("warm-up", viaNginx, script, connections, Math.max(1, warmup / 4));
                     results.add(wrk("(a) mock direct, flat out", direct, script, connections, seconds));
                     results.add(wrk("(b) router + telemetry, flat out", router, script, connections, seconds));
                     results.add(wrk("(c) nginx split_clients, flat out", viaNginx, script, connections, seconds));

@@ -44,7 +44,7 @@ public final class RouterMain implements Callable<Integer> {
                 kafka == null ? loaded.kafka() : new RouterConfig.Kafka(kafka, loaded.kafka().topicPrefix(), loaded.kafka().properties()),
                 loaded.telemetry(), loaded.userId(), loaded.attributes(), loaded.upstream(),
                 adminTokenEnv == null ? loaded.admin() : new RouterConfig.Admin(loaded.admin().token(), adminTokenEnv),
-                loaded.releases());
+                loaded.metrics(), loaded.releases());
         RouterServer router;
         try {
             router = RouterServer.start(effective);

@@ -65,10 +65,12 @@ public final class RouterServer implements AutoCloseable {
         Map<String, Map<String, String>> userAttributes = config.attributes().file() == null ? Map.of()
                 : ConfigLoader.loadUserAttributes(Path.of(config.attributes().file()));
         RouterMetrics metrics = new RouterMetrics();
-        Vertx vertx = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-                .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
-                .build();
+        Vertx vertx = config.metrics().vertx()
+                ? Vertx.builder()
+                        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                        .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+                        .build()
+                : Vertx.vertx();
         try {
             DecisionBook book = new DecisionBook();
             RouterConfig.Kafka kafka = config.kafka();

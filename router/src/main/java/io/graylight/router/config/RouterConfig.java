@@ -20,6 +20,7 @@ public record RouterConfig(
         Attributes attributes,
         Upstream upstream,
         Admin admin,
+        Metrics metrics,
         List<Release> releases) {
 
     public RouterConfig {
@@ -30,6 +31,7 @@ public record RouterConfig(
         attributes = attributes == null ? new Attributes(null, null) : attributes;
         upstream = upstream == null ? new Upstream(null, null, null, null, null) : upstream;
         admin = admin == null ? new Admin(null, null) : admin;
+        metrics = metrics == null ? new Metrics(null) : metrics;
         if (releases == null || releases.isEmpty()) {
             throw new IllegalArgumentException("'releases' is required: at least one release with its baseline and canary");
         }
@@ -156,6 +158,13 @@ public record RouterConfig(
             }
             String fromEnv = System.getenv(tokenEnv);
             return fromEnv == null || fromEnv.isBlank() ? null : fromEnv;
+        }
+    }
+
+    /** Whether Vert.x's own HTTP server and client metrics join the router's on {@code /metrics} (on by default). */
+    public record Metrics(Boolean vertx) {
+        public Metrics {
+            vertx = vertx == null || vertx;
         }
     }
 

@@ -42,7 +42,7 @@ public final class RouterStack implements AutoCloseable {
             RouterConfig config = new RouterConfig(new RouterConfig.Listen("127.0.0.1", 0),
                     new RouterConfig.Kafka(kafkaBootstrap, topicPrefix, Map.of()), null, null, null,
                     new RouterConfig.Upstream(null, "60s", null, retryCanaryOnBaseline, null),
-                    new RouterConfig.Admin(adminToken, null), routes);
+                    new RouterConfig.Admin(adminToken, null), null, routes);
             return new RouterStack(baseline, canary, RouterServer.start(config));
         } catch (Exception e) {
             baseline.close();

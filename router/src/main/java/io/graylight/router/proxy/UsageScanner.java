@@ -1,5 +1,7 @@
 package io.graylight.router.proxy;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.graylight.contracts.json.Json;
 import io.vertx.core.buffer.Buffer;
@@ -65,7 +67,7 @@ public final class UsageScanner {
             if (sse) {
                 line(pending.toString(StandardCharsets.UTF_8));
             } else {
-                read(pending.toByteArray());
+                readBody(pending.toByteArray());
             }
         }
         pending.reset();
@@ -82,6 +84,56 @@ public final class UsageScanner {
         read(data.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A whole JSON body: stream past everything but {@code usage}, unless a content filter is mentioned. */
+    private void readBody(byte[] json) {
+        if (contains(json, CONTENT_FILTER)) {
+            read(json);
+            return;
+        }
+        try (JsonParser parser = Json.MAPPER.getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.getCurrentName();
+                parser.nextToken();
+                if (name.equals("usage")) {
+                    usage(Json.MAPPER.readTree(parser));
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        } catch (Exception e) {
+            // not JSON: no usage to report
+        }
+    }
+
+    private static final byte[] CONTENT_FILTER = "content_filter".getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean contains(byte[] data, byte[] word) {
+        outer:
+        for (int i = 0; i <= data.length - word.length; i++) {
+            for (int j = 0; j < word.length; j++) {
+                if (data[i + j] != word[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private void usage(JsonNode usage) {
+        if (usage != null && usage.isObject()) {
+            inputTokens = count(usage.get("prompt_tokens"), inputTokens);
+            outputTokens = count(usage.get("completion_tokens"), outputTokens);
+            JsonNode cost = usage.get("cost");
+            if (cost != null && cost.isNumber() && cost.asDouble() >= 0) {
+                costUsd = cost.asDouble();
+            }
+        }
+    }
+
     private void read(byte[] json) {
         JsonNode root;
         try {
@@ -92,15 +144,7 @@ public final class UsageScanner {
         if (root == null) {
             return;
         }
-        JsonNode usage = root.get("usage");
-        if (usage != null && usage.isObject()) {
-            inputTokens = count(usage.get("prompt_tokens"), inputTokens);
-            outputTokens = count(usage.get("completion_tokens"), outputTokens);
-            JsonNode cost = usage.get("cost");
-            if (cost != null && cost.isNumber() && cost.asDouble() >= 0) {
-                costUsd = cost.asDouble();
-            }
-        }
+        usage(root.get("usage"));
         JsonNode choices = root.get("choices");
         if (choices != null && choices.isArray()) {
             for (JsonNode choice : choices) {
