@@ -32,6 +32,7 @@ public final class TestKafka implements AutoCloseable {
 
     private final KafkaClusterTestKit cluster;
     private final String bootstrapServers;
+    private boolean closed;
 
     private TestKafka(KafkaClusterTestKit cluster) {
         this.cluster = cluster;
@@ -111,8 +112,12 @@ public final class TestKafka implements AutoCloseable {
         }
     }
 
+    /** Stops the broker; a second call does nothing (tests stop it early to see the router cope). */
     @Override
-    public void close() throws Exception {
-        cluster.close();
+    public synchronized void close() throws Exception {
+        if (!closed) {
+            closed = true;
+            cluster.close();
+        }
     }
 }
