@@ -4,12 +4,14 @@ import io.graylight.simulator.SimulateCommand;
 import io.graylight.bench.BenchCommand;
 import io.graylight.demo.DemoCommand;
 import io.graylight.elasticsearch.ElasticsearchCommand;
+import io.graylight.mockllm.MockLlmCommand;
 import io.graylight.replay.ReplayCommand;
 import io.graylight.notify.NotifyCli;
 import io.graylight.report.ReportCommand;
 import io.graylight.rollout.cli.DecisionsCli;
 import io.graylight.rollout.cli.PlanCli;
 import io.graylight.rollout.cli.RolloutCli;
+import io.graylight.router.RouterMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,6 +36,8 @@ import picocli.CommandLine.Command;
             DecisionsCli.class,
             PlanCli.class,
             ElasticsearchCommand.class,
+            RouterMain.class,
+            MockLlmCommand.class,
         })
 public final class GraylightCli {
 

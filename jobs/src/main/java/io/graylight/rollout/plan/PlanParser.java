@@ -1,6 +1,7 @@
 package io.graylight.rollout.plan;
 
 import io.graylight.contracts.decision.Strategy;
+import io.graylight.contracts.routing.ScheduleWindow;
 import io.graylight.rollout.plan.YamlTree.Field;
 import io.graylight.rollout.plan.YamlTree.ListNode;
 import io.graylight.rollout.plan.YamlTree.MapNode;

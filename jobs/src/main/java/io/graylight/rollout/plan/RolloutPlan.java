@@ -1,6 +1,7 @@
 package io.graylight.rollout.plan;
 
 import io.graylight.contracts.decision.Strategy;
+import io.graylight.contracts.routing.ScheduleWindow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

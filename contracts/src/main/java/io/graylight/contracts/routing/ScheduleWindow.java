@@ -1,4 +1,4 @@
-package io.graylight.rollout.plan;
+package io.graylight.contracts.routing;
 
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
@@ -14,7 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A weekly time window of the {@code schedule} strategy, in which the canary may receive traffic,
+ * A weekly time window of the {@code schedule} strategy, in which the canary may receive traffic
+ * (shared by the plan parser and the router),
  * written {@code DAYS HH:MM-HH:MM ZONE}:
  * <ul>
  *   <li>{@code DAYS}: {@code Mon}, a range {@code Mon-Fri} (ranges may wrap: {@code Fri-Mon}), a
@@ -30,7 +31,7 @@ import java.util.regex.Pattern;
  */
 public final class ScheduleWindow {
 
-    static final String FORM = "expected 'DAYS HH:MM-HH:MM ZONE', e.g. 'Mon-Fri 02:00-06:00 UTC'";
+    public static final String FORM = "expected 'DAYS HH:MM-HH:MM ZONE', e.g. 'Mon-Fri 02:00-06:00 UTC'";
     private static final Pattern TIME_RANGE = Pattern.compile("(\\d{1,2}):(\\d{2})-(\\d{1,2}):(\\d{2})");
     private static final int DAY_SECONDS = 24 * 60 * 60;
 

@@ -1,4 +1,4 @@
-package io.graylight.rollout.plan;
+package io.graylight.contracts.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

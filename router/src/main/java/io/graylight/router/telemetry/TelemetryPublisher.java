@@ -1,0 +1,175 @@
+package io.graylight.router.telemetry;
+
+import io.graylight.contracts.telemetry.TelemetryCodec;
+import io.graylight.contracts.telemetry.TelemetryEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends telemetry events to {@code graylight.telemetry} off the request path: a request only
+ * {@link #publish offers} its event to a bounded queue (never blocks, never allocates beyond the
+ * bound); one sender thread encodes them with {@link TelemetryCodec} and hands them to a batching
+ * Kafka producer. When Kafka is slow or down the queue fills and further events are dropped and
+ * counted, so memory stays bounded; the producer's own buffer is bounded too and its sends give up
+ * after {@code max.block.ms}.
+ */
+public final class TelemetryPublisher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TelemetryPublisher.class);
+    private static final int BATCH = 512;
+
+    private final BlockingQueue<TelemetryEvent> queue;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+    private final TelemetryCodec codec = new TelemetryCodec();
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final Thread sender;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+
+    /** A publisher that only counts (no Kafka configured, or telemetry off). */
+    public static TelemetryPublisher disabled() {
+        return new TelemetryPublisher(null, null, 1);
+    }
+
+    public static TelemetryPublisher kafka(String bootstrapServers, Map<String, String> extra, String topic,
+            int bufferSize, Duration linger) {
+        Properties props = new Properties();
+        props.putAll(extra);
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "graylight-router-telemetry");
+        props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(linger.toMillis()));
+        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(64 * 1024));
+        props.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(16L * 1024 * 1024));
+        // while Kafka is down a send waits for metadata this long, on the sender thread only
+        props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "500");
+        props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        return new TelemetryPublisher(new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer()),
+                topic, bufferSize);
+    }
+
+    private TelemetryPublisher(KafkaProducer<byte[], byte[]> producer, String topic, int bufferSize) {
+        this.producer = producer;
+        this.topic = topic;
+        this.queue = new ArrayBlockingQueue<>(bufferSize);
+        this.sender = new Thread(this::run, "graylight-telemetry-sender");
+        sender.setDaemon(true);
+        if (producer != null) {
+            sender.start();
+        } else {
+            stopped.countDown();
+        }
+    }
+
+    /** Queues the event for sending; returns false (and counts a drop) when the buffer is full. */
+    public boolean publish(TelemetryEvent event) {
+        published.incrementAndGet();
+        if (producer == null) {
+            return false;
+        }
+        if (!queue.offer(event)) {
+            dropped.incrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    public boolean enabled() {
+        return producer != null;
+    }
+
+    public long published() {
+        return published.get();
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    public long sent() {
+        return sent.get();
+    }
+
+    public long failed() {
+        return failed.get();
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    private void run() {
+        List<TelemetryEvent> batch = new ArrayList<>(BATCH);
+        try {
+            while (running || !queue.isEmpty()) {
+                TelemetryEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+                for (TelemetryEvent event : batch) {
+                    send(event);
+                }
+                batch.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void send(TelemetryEvent event) {
+        try {
+            byte[] key = event.userId().getBytes(StandardCharsets.UTF_8);
+            producer.send(new ProducerRecord<>(topic, key, codec.encode(event)), (metadata, error) -> {
+                if (error == null) {
+                    sent.incrementAndGet();
+                } else {
+                    failed.incrementAndGet();
+                }
+            });
+        } catch (RuntimeException e) {
+            // metadata unavailable within max.block.ms (Kafka down) or buffer exhausted
+            failed.incrementAndGet();
+        }
+    }
+
+    /** Sends what is queued (up to {@code timeout}), then closes the producer. */
+    public void close(Duration timeout) throws InterruptedException {
+        running = false;
+        if (!stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("telemetry: {} events still queued at shutdown are lost", queue.size());
+        }
+        if (producer != null) {
+            producer.close(timeout);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        close(Duration.ofSeconds(5));
+    }
+}

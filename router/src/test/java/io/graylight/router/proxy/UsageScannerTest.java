@@ -1,0 +1,48 @@
+package io.graylight.router.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+
+class UsageScannerTest {
+
+    @Test
+    void readsUsageFromAJsonBodySplitAcrossChunks() {
+        UsageScanner scanner = new UsageScanner(false);
+        String body = "{\"id\":\"x\",\"choices\":[{\"message\":{\"content\":\"usage is a word\"}}],"
+                + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":34,\"cost\":0.002}}";
+        scanner.accept(Buffer.buffer(body.substring(0, 40)));
+        scanner.accept(Buffer.buffer(body.substring(40)));
+        scanner.finish();
+        assertThat(scanner.inputTokens()).isEqualTo(12);
+        assertThat(scanner.outputTokens()).isEqualTo(34);
+        assertThat(scanner.costUsd()).isEqualTo(0.002);
+        assertThat(scanner.filtered()).isFalse();
+    }
+
+    @Test
+    void readsUsageFromTheLastSseChunkWhereverTheChunksSplitLines() {
+        UsageScanner scanner = new UsageScanner(true);
+        String stream = "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n"
+                + "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"content_filter\"}]}\n\n"
+                + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1}}\n\n"
+                + "data: [DONE]\n\n";
+        for (int i = 0; i < stream.length(); i += 7) {
+            scanner.accept(Buffer.buffer(stream.substring(i, Math.min(stream.length(), i + 7))));
+        }
+        scanner.finish();
+        assertThat(scanner.inputTokens()).isEqualTo(5);
+        assertThat(scanner.outputTokens()).isEqualTo(1);
+        assertThat(scanner.filtered()).isTrue();
+    }
+
+    @Test
+    void noUsageMeansNoTokensNotZero() {
+        UsageScanner scanner = new UsageScanner(false);
+        scanner.accept(Buffer.buffer("{\"error\":{\"message\":\"boom\"}}"));
+        scanner.finish();
+        assertThat(scanner.inputTokens()).isNull();
+        assertThat(scanner.outputTokens()).isNull();
+    }
+}
