@@ -76,9 +76,9 @@ public final class ReplayCommand implements Callable<Integer> {
         try (ProgressBar progress = quiet ? null : new ProgressBarBuilder().setTaskName("replay")
                 .setInitialMax(lines).setStyle(ProgressBarStyle.ASCII).setUnit(" events", 1).continuousUpdate().build()) {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
-            RolloutDecisionJob job = new RolloutDecisionJob(
+            RolloutDecisionJob job = RolloutDecisionJob.forReplay(
                     TelemetrySources.files(List.of(telemetry), progressId),
-                    null,
+                    List.of(),
                     new DiscardingSink<>(),
                     JobOptions.defaults(),
                     RolloutDecisionJob.planSources(List.of(plan.toString())),

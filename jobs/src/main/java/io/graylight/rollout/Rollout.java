@@ -1,5 +1,7 @@
 package io.graylight.rollout;
 
+import io.graylight.contracts.alert.Alert;
+import io.graylight.contracts.alert.AlertSource;
 import io.graylight.contracts.decision.Action;
 import io.graylight.contracts.decision.Evidence;
 import io.graylight.contracts.telemetry.Cohort;
@@ -16,8 +18,11 @@ import io.graylight.stats.GuardJudge;
 import io.graylight.stats.GuardSpec;
 import io.graylight.stats.Verdict;
 import java.util.ArrayList;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Function;
@@ -40,8 +45,9 @@ import java.util.stream.Collectors;
  *   <li>rolls back when the canary falls silent while the baseline flows, or when any guard shows
  *       the canary worse than the baseline beyond its margin (also while paused: safety first);
  *   <li>holds while the baseline itself is degraded (an incident hits both cohorts; the canary is
- *       not to blame, but nothing can be judged safe either), or while the observed traffic split
- *       is grossly off the plan's (sample-ratio mismatch: the router, not the canary, is suspect);
+ *       not to blame, but nothing can be judged safe either), while an alert that asks for a hold
+ *       lasts ({@link #onAlert}), or while the observed traffic split is grossly off the plan's
+ *       (sample-ratio mismatch: the router, not the canary, is suspect);
  *   <li>promotes once the stage has lasted {@code minStageDuration}, has {@code minSamples} canary
  *       requests, and every guard's confidence bound puts the canary within its margin;
  *   <li>otherwise holds, saying which guards are still inconclusive, once the dwell is over.
@@ -52,6 +58,9 @@ public final class Rollout {
     /** Chance per stage of promoting a canary that is in truth worse than a margin. */
     public static final double PROMOTION_RISK = 0.05;
 
+    /** How long a hold alert blocks promotions when it does not say ({@code holdUntil} absent). */
+    public static final Duration DEFAULT_ALERT_HOLD = Duration.ofMinutes(5);
+
     private final RolloutPlan plan;
     private final AlphaBudget budget;
     private final List<GuardJudge> guards;
@@ -61,9 +70,12 @@ public final class Rollout {
     private String heldFor;
     private long lastEventMillis = Long.MIN_VALUE;
     private final CohortTraffic traffic;
+    /** Event time until which an alert blocks promotions, and what it said; MIN_VALUE/null when none. */
+    private long alertHoldUntil;
+    private String alertHoldReason;
 
     Rollout(RolloutPlan plan, List<GuardJudge> guards, int stage, boolean paused, String heldFor,
-            long lastEventMillis, CohortTraffic traffic) {
+            long lastEventMillis, CohortTraffic traffic, long alertHoldUntil, String alertHoldReason) {
         this.plan = plan;
         this.budget = AlphaBudget.forPlan(plan.alpha(), Math.max(1, plan.guards().size()),
                 plan.stages().stream().mapToDouble(Double::doubleValue).toArray());
@@ -73,6 +85,8 @@ public final class Rollout {
         this.heldFor = heldFor;
         this.lastEventMillis = lastEventMillis;
         this.traffic = traffic;
+        this.alertHoldUntil = alertHoldUntil;
+        this.alertHoldReason = alertHoldReason;
     }
 
     /** A new rollout with the sequential judges; {@link #startDecision} is its first decision. */
@@ -88,7 +102,7 @@ public final class Rollout {
         }
         CohortTraffic traffic = new CohortTraffic();
         traffic.startStage(eventTimeMillis);
-        return new Rollout(plan, guards, 0, false, null, eventTimeMillis, traffic);
+        return new Rollout(plan, guards, 0, false, null, eventTimeMillis, traffic, Long.MIN_VALUE, null);
     }
 
     static GuardSpec specOf(Guard guard, RolloutPlan plan) {
@@ -171,6 +185,9 @@ public final class Rollout {
         if (incident.isPresent()) {
             return hold("incident", () -> incident.get(), () -> contract(rollbackEvidence(), Bound.UPPER), nowMillis);
         }
+        if (nowMillis < alertHoldUntil) {
+            return hold("alert", () -> alertHoldReason, List::of, nowMillis);
+        }
         if (plan.strategyType() == StrategyType.PERCENTAGE) {
             Optional<String> mismatch = traffic.sampleRatioMismatch(canaryPercent());
             if (mismatch.isPresent()) {
@@ -216,6 +233,57 @@ public final class Rollout {
             evidence.add(guard.evidence(promotionAlpha()));
         }
         return evidence;
+    }
+
+    /**
+     * Acts on an alert from a CEP rule or an anomaly model (dry runs and notify alerts never get
+     * here: the judge counts them and moves on). A critical rollback alert about the canary rolls
+     * it back at once, citing the alert; any other hold or rollback alert, including every alert
+     * about both cohorts (an incident the canary did not cause), blocks promotions until its
+     * {@code holdUntil}, which the next evaluation announces as a HOLD.
+     */
+    public Optional<Decision> onAlert(Alert alert) {
+        long at = alert.eventTime().toEpochMilli();
+        String cited = describe(alert);
+        if (alert.demandsRollback()) {
+            return Optional.of(rollback(cited, List.of(evidenceOf(alert)), at));
+        }
+        if (alert.blocksPromotion()) {
+            long until = alert.holdUntil() != null
+                    ? alert.holdUntil().toEpochMilli()
+                    : at + DEFAULT_ALERT_HOLD.toMillis();
+            if (until > alertHoldUntil) {
+                alertHoldUntil = until;
+                alertHoldReason = "held by " + cited + " until " + Instant.ofEpochMilli(until);
+                if ("alert".equals(heldFor)) {
+                    heldFor = null; // a new alert is announced even if an older one already held this stage
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String describe(Alert alert) {
+        return String.format(Locale.ROOT, "%s alert %s (%s, %s, %s): %s [%s]",
+                alert.source() == AlertSource.ANOMALY ? "anomaly" : "CEP", alert.rule(),
+                alert.severity().name().toLowerCase(Locale.ROOT), alert.effect().name().toLowerCase(Locale.ROOT),
+                alert.scope().name().toLowerCase(Locale.ROOT), alert.message(), alert.alertId());
+    }
+
+    /** The alert as decision evidence: metric {@code alert:<rule>}, the figures it matched on. */
+    private static Evidence evidenceOf(Alert alert) {
+        Map<String, Double> values = alert.matched() == null || alert.matched().values() == null
+                ? Map.of() : alert.matched().values();
+        long count = alert.matched() == null ? 0 : alert.matched().count();
+        double value = alert.score() != null ? alert.score() : count;
+        return new Evidence("alert:" + alert.rule(),
+                values.getOrDefault("baseline", 0.0),
+                values.getOrDefault("canary", value),
+                alert.source() == AlertSource.ANOMALY ? "anomaly-score" : "matched-events",
+                value,
+                values.getOrDefault("threshold", 0.0),
+                0,
+                count);
     }
 
     public Decision pause(String why, long nowMillis) {
@@ -350,5 +418,13 @@ public final class Rollout {
 
     CohortTraffic traffic() {
         return traffic;
+    }
+
+    long alertHoldUntil() {
+        return alertHoldUntil;
+    }
+
+    String alertHoldReason() {
+        return alertHoldReason;
     }
 }

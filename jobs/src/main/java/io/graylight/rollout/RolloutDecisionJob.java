@@ -1,5 +1,6 @@
 package io.graylight.rollout;
 
+import io.graylight.contracts.alert.Alert;
 import io.graylight.contracts.command.RolloutCommand;
 import io.graylight.contracts.decision.DecisionRecord;
 import io.graylight.contracts.telemetry.TelemetryEvent;
@@ -35,8 +36,13 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * <pre>
  * telemetry ─► parse (in the source) ─► valid ─► keyBy eventId ─► de-duplicate ─┐
  *                                                                              keyBy release ─► judge ─► decisions
- * commands ─► parse (in the source) ──────────────────────────────────────────┘
+ * commands ─► parse (in the source) ─┬─► union ───────────────────────────────┘
+ * alerts ───► parse (in the source) ─┘
  * </pre>
+ *
+ * <p>Alerts come from the CEP alert job and the anomaly job on {@code graylight.alerts}: a
+ * critical rollback alert about the canary rolls it back citing the rule, hold alerts block
+ * promotions until their {@code holdUntil}, notify and dry-run alerts are only counted.
  *
  * <p>Options ({@link JobOptions}): {@code bootstrap-servers}, {@code topic-prefix},
  * {@code consumer-group} (prefix), {@code max-out-of-orderness}, {@code idleness},
@@ -52,25 +58,61 @@ public final class RolloutDecisionJob {
 
     private final Source<TelemetryRecord, ?, ?> telemetry;
     private final Source<RolloutCommand, ?, ?> commands;
+    private final Source<Alert, ?, ?> alerts;
+    private final List<Alert> knownAlerts;
     private final Sink<DecisionRecord> decisions;
     private final JobOptions options;
     private final List<RolloutJudge.PlanSource> autoStart;
     private final boolean stampWithEventTime;
 
     /**
-     * @param commands operator commands; null for none (replay)
+     * Replay's shape: telemetry as the only input, so that decisions are repeatable.
+     *
+     * @param knownAlerts alerts of the replayed telemetry, applied in event time
+     * @param autoStart plans that start by themselves
+     * @param stampWithEventTime decisions carry their event time as {@code emittedAt}
+     */
+    public static RolloutDecisionJob forReplay(
+            Source<TelemetryRecord, ?, ?> telemetry,
+            List<Alert> knownAlerts,
+            Sink<DecisionRecord> decisions,
+            JobOptions options,
+            List<RolloutJudge.PlanSource> autoStart,
+            boolean stampWithEventTime) {
+        return new RolloutDecisionJob(telemetry, null, null, knownAlerts, decisions, options, autoStart,
+                stampWithEventTime);
+    }
+
+    /**
+     * @param commands operator commands; null for none
+     * @param alerts alerts from CEP rules and anomaly models; null for none
      * @param autoStart plans that start by themselves
      * @param stampWithEventTime decisions carry their event time as {@code emittedAt} (replay)
      */
     public RolloutDecisionJob(
             Source<TelemetryRecord, ?, ?> telemetry,
             Source<RolloutCommand, ?, ?> commands,
+            Source<Alert, ?, ?> alerts,
+            Sink<DecisionRecord> decisions,
+            JobOptions options,
+            List<RolloutJudge.PlanSource> autoStart,
+            boolean stampWithEventTime) {
+        this(telemetry, commands, alerts, List.of(), decisions, options, autoStart, stampWithEventTime);
+    }
+
+    private RolloutDecisionJob(
+            Source<TelemetryRecord, ?, ?> telemetry,
+            Source<RolloutCommand, ?, ?> commands,
+            Source<Alert, ?, ?> alerts,
+            List<Alert> knownAlerts,
             Sink<DecisionRecord> decisions,
             JobOptions options,
             List<RolloutJudge.PlanSource> autoStart,
             boolean stampWithEventTime) {
         this.telemetry = telemetry;
         this.commands = commands;
+        this.alerts = alerts;
+        this.knownAlerts = List.copyOf(knownAlerts);
         this.decisions = decisions;
         this.options = options;
         this.autoStart = List.copyOf(autoStart);
@@ -94,9 +136,18 @@ public final class RolloutDecisionJob {
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST))
                 .setDeserializer(new KafkaCommandDeserializer())
                 .build();
+        KafkaSource<Alert> alerts = KafkaSource.<Alert>builder()
+                .setBootstrapServers(options.bootstrapServers())
+                .setTopics(options.topics().alerts())
+                .setGroupId(options.consumerGroup("decisions-alerts"))
+                // Like commands: an alert acts when it is raised, not again on a new deployment.
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST))
+                .setDeserializer(new KafkaAlertDeserializer())
+                .build();
         return new RolloutDecisionJob(
                 TelemetrySources.kafka(options, "decisions", stopAt),
                 commands,
+                alerts,
                 JsonKafkaSink.create(options.bootstrapServers(), options.topics().decisions(), DecisionRecord::release,
                         options.deliveryGuarantee(), options.transactionalId("decisions"), options.transactionTimeout()),
                 options,
@@ -126,21 +177,19 @@ public final class RolloutDecisionJob {
                 .uid("deduplicate");
 
         DataStream<DecisionRecord> decided;
-        if (commands != null) {
-            DataStream<RolloutCommand> operatorCommands = env
-                    .fromSource(commands, commandWatermarks(), "commands")
-                    .setParallelism(1)
-                    .uid("commands-source");
+        DataStream<JudgeControl> control = controlStream(env);
+        if (control != null) {
             decided = events
                     .keyBy(TelemetryEvent::release)
-                    .connect(operatorCommands.keyBy(RolloutCommand::release))
+                    .connect(control.keyBy(JudgeControl::release))
                     .process(new RolloutJudge(autoStart, stampWithEventTime), JsonTypeInfo.of(DecisionRecord.class))
                     .name("judge")
                     .uid("judge");
         } else {
             decided = events
                     .keyBy(TelemetryEvent::release)
-                    .process(new RolloutJudge.WithoutCommands(autoStart, stampWithEventTime), JsonTypeInfo.of(DecisionRecord.class))
+                    .process(new RolloutJudge.WithoutCommands(autoStart, stampWithEventTime, knownAlerts),
+                            JsonTypeInfo.of(DecisionRecord.class))
                     .name("judge")
                     .uid("judge");
         }
@@ -148,10 +197,38 @@ public final class RolloutDecisionJob {
         return decided;
     }
 
-    /** Commands carry no event time; idleness keeps a quiet command topic from stalling the judge. */
-    private static WatermarkStrategy<RolloutCommand> commandWatermarks() {
-        return WatermarkStrategy.<RolloutCommand>forMonotonousTimestamps()
-                .withTimestampAssigner((command, previous) -> Long.MIN_VALUE)
+    /** Commands and alerts, one stream for the judge's second input; null when there is neither. */
+    private DataStream<JudgeControl> controlStream(StreamExecutionEnvironment env) {
+        DataStream<JudgeControl> control = null;
+        if (commands != null) {
+            control = env.fromSource(commands, controlWatermarks(), "commands")
+                    .setParallelism(1)
+                    .uid("commands-source")
+                    .map(JudgeControl::of, JsonTypeInfo.of(JudgeControl.class))
+                    .setParallelism(1)
+                    .name("commands-as-control")
+                    .uid("commands-as-control");
+        }
+        if (alerts != null) {
+            DataStream<JudgeControl> alertControl = env.fromSource(alerts, controlWatermarks(), "alerts")
+                    .setParallelism(1)
+                    .uid("alerts-source")
+                    .map(JudgeControl::of, JsonTypeInfo.of(JudgeControl.class))
+                    .setParallelism(1)
+                    .name("alerts-as-control")
+                    .uid("alerts-as-control");
+            control = control == null ? alertControl : control.union(alertControl);
+        }
+        return control;
+    }
+
+    /**
+     * Commands and alerts act when they arrive, not in event time, so they hold no watermark back:
+     * idleness keeps a quiet topic from stalling the judge.
+     */
+    private static <T> WatermarkStrategy<T> controlWatermarks() {
+        return WatermarkStrategy.<T>forMonotonousTimestamps()
+                .withTimestampAssigner((element, previous) -> Long.MIN_VALUE)
                 .withIdleness(Duration.ofSeconds(1));
     }
 }

@@ -1,6 +1,9 @@
 package io.graylight.rollout;
 
+import io.graylight.contracts.alert.Alert;
+import io.graylight.contracts.alert.Effect;
 import io.graylight.contracts.command.RolloutCommand;
+import io.graylight.contracts.json.Json;
 import io.graylight.contracts.decision.DecisionRecord;
 import io.graylight.contracts.telemetry.TelemetryEvent;
 import io.graylight.rollout.plan.PlanException;
@@ -9,6 +12,7 @@ import io.graylight.rollout.plan.RolloutPlan;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -27,19 +31,27 @@ import org.slf4j.LoggerFactory;
 /**
  * Keyed by release: feeds the release's telemetry into its {@link Rollout}, judges it once per
  * second of event time (an event-time timer on each second boundary that saw events, so decisions
- * depend on the data, not on how fast it is read), applies operator commands, and numbers the
- * decisions with a gap-free {@code seq} kept in state next to the rollout.
+ * depend on the data, not on how fast it is read), applies operator commands and alerts, and
+ * numbers the decisions with a gap-free {@code seq} kept in state next to the rollout.
+ *
+ * <p>Alerts (CEP rules, anomaly models) act as they arrive: a critical rollback alert about the
+ * canary rolls it back, hold alerts block promotions for a while ({@link Rollout#onAlert}); notify
+ * and dry-run alerts are only counted ({@code notifyAlerts}, {@code dryRunAlerts}), and alerts
+ * for a release with no rollout running are counted as {@code unmatchedAlerts}.
  *
  * <p>Plans given to the constructor start by themselves at a release's first event (release
  * {@code *} matches every release), once per release; others start with a START command.
  * {@link WithoutCommands} is the same judge with telemetry as its only input, for replay: a
  * second input, even an empty one, delivers its watermarks on its own schedule, which would make
- * the moment a timer fires, and so the evidence it sees, depend on thread timing.
+ * the moment a timer fires, and so the evidence it sees, depend on thread timing. Replay hands it
+ * the alerts up front instead, applied in event time as the telemetry passes them.
  */
-public final class RolloutJudge extends KeyedCoProcessFunction<String, TelemetryEvent, RolloutCommand, DecisionRecord> {
+public final class RolloutJudge extends KeyedCoProcessFunction<String, TelemetryEvent, JudgeControl, DecisionRecord> {
 
     static final ValueStateDescriptor<Rollout> ROLLOUT = new ValueStateDescriptor<>("rollout", RolloutSerializer.INSTANCE);
     static final ValueStateDescriptor<Long> LAST_SEQ = new ValueStateDescriptor<>("last-seq", Types.LONG);
+    /** Replay only: event time up to which the known alerts have been applied. */
+    static final ValueStateDescriptor<Long> ALERTS_APPLIED = new ValueStateDescriptor<>("alerts-applied-until", Types.LONG);
 
     /** A plan file's text and name: parsed again in each task, so the function stays serializable. */
     public record PlanSource(String yaml, String name) implements Serializable {}
@@ -52,7 +64,7 @@ public final class RolloutJudge extends KeyedCoProcessFunction<String, Telemetry
      *     the wall clock, so that replays are byte-for-byte repeatable
      */
     public RolloutJudge(List<PlanSource> autoStart, boolean stampWithEventTime) {
-        this.settings = new Settings(List.copyOf(autoStart), stampWithEventTime);
+        this.settings = new Settings(List.copyOf(autoStart), stampWithEventTime, List.of());
     }
 
     @Override
@@ -66,8 +78,12 @@ public final class RolloutJudge extends KeyedCoProcessFunction<String, Telemetry
     }
 
     @Override
-    public void processElement2(RolloutCommand command, Context ctx, Collector<DecisionRecord> out) throws Exception {
-        releases.onCommand(command, ctx.getCurrentKey(), out);
+    public void processElement2(JudgeControl control, Context ctx, Collector<DecisionRecord> out) throws Exception {
+        if (control.command() != null) {
+            releases.onCommand(control.command(), ctx.getCurrentKey(), out);
+        } else {
+            releases.onAlert(control.alert(), ctx.getCurrentKey(), out);
+        }
     }
 
     @Override
@@ -75,13 +91,20 @@ public final class RolloutJudge extends KeyedCoProcessFunction<String, Telemetry
         releases.onTimer(timestamp, ctx.getCurrentKey(), out);
     }
 
-    /** The judge for replay: telemetry only, plans from the constructor. */
+    /** The judge for replay: telemetry only; plans and alerts from the constructor. */
     public static final class WithoutCommands extends KeyedProcessFunction<String, TelemetryEvent, DecisionRecord> {
         private final Settings settings;
         private transient Releases releases;
 
         public WithoutCommands(List<PlanSource> autoStart, boolean stampWithEventTime) {
-            this.settings = new Settings(List.copyOf(autoStart), stampWithEventTime);
+            this(autoStart, stampWithEventTime, List.of());
+        }
+
+        /** @param alerts alerts of the replayed telemetry, e.g. from the CEP rules run on it first */
+        public WithoutCommands(List<PlanSource> autoStart, boolean stampWithEventTime, List<Alert> alerts) {
+            this.settings = new Settings(List.copyOf(autoStart), stampWithEventTime,
+                    alerts.stream().sorted(Comparator.comparing(Alert::eventTime).thenComparing(Alert::alertId))
+                            .map(Json::toString).toList());
         }
 
         @Override
@@ -96,11 +119,14 @@ public final class RolloutJudge extends KeyedCoProcessFunction<String, Telemetry
 
         @Override
         public void onTimer(long timestamp, OnTimerContext ctx, Collector<DecisionRecord> out) throws Exception {
+            releases.applyKnownAlerts(timestamp, ctx.getCurrentKey(), out);
             releases.onTimer(timestamp, ctx.getCurrentKey(), out);
         }
     }
 
-    private record Settings(List<PlanSource> autoStart, boolean stampWithEventTime) implements Serializable {}
+    /** Alerts travel as JSON so that the function stays serializable. */
+    private record Settings(List<PlanSource> autoStart, boolean stampWithEventTime, List<String> knownAlerts)
+            implements Serializable {}
 
     /** The judge's logic and keyed state, shared by both function shapes. */
     private static final class Releases {
@@ -108,18 +134,72 @@ public final class RolloutJudge extends KeyedCoProcessFunction<String, Telemetry
 
         private final boolean stampWithEventTime;
         private final List<RolloutPlan> autoStartPlans = new ArrayList<>();
+        private final List<Alert> knownAlerts = new ArrayList<>();
         private final ValueState<Rollout> rollout;
         private final ValueState<Long> lastSeq;
+        private final ValueState<Long> alertsAppliedUntil;
         private final Counter refusedCommands;
+        private final Counter dryRunAlerts;
+        private final Counter notifyAlerts;
+        private final Counter unmatchedAlerts;
 
         Releases(Settings settings, RuntimeContext context) throws PlanException {
             this.stampWithEventTime = settings.stampWithEventTime();
             for (PlanSource source : settings.autoStart()) {
                 autoStartPlans.add(PlanParser.parse(source.yaml(), source.name()));
             }
+            for (String alert : settings.knownAlerts()) {
+                knownAlerts.add(Json.fromString(alert, Alert.class));
+            }
             rollout = context.getState(ROLLOUT);
             lastSeq = context.getState(LAST_SEQ);
+            alertsAppliedUntil = context.getState(ALERTS_APPLIED);
             refusedCommands = context.getMetricGroup().counter("refusedCommands");
+            dryRunAlerts = context.getMetricGroup().counter("dryRunAlerts");
+            notifyAlerts = context.getMetricGroup().counter("notifyAlerts");
+            unmatchedAlerts = context.getMetricGroup().counter("unmatchedAlerts");
+        }
+
+        void onAlert(Alert alert, String release, Collector<DecisionRecord> out) throws Exception {
+            if (alert.dryRun()) {
+                dryRunAlerts.inc();
+                LOG.info("dry-run alert {} of rule {} for {} ({}): {}", alert.alertId(), alert.rule(), release,
+                        alert.scope(), alert.message());
+                return;
+            }
+            if (alert.effect() == Effect.NOTIFY) {
+                notifyAlerts.inc();
+                return;
+            }
+            Rollout current = rollout.value();
+            if (current == null) {
+                unmatchedAlerts.inc();
+                return;
+            }
+            Optional<Decision> decision = current.onAlert(alert);
+            if (decision.isPresent()) {
+                emit(decision.get(), current, release, out);
+            }
+            if (decision.isPresent() && decision.get().endsRollout()) {
+                endRollout();
+            } else {
+                rollout.update(current);
+            }
+        }
+
+        /** Replay: applies, in event-time order, the known alerts of this release before {@code timestamp}. */
+        void applyKnownAlerts(long timestamp, String release, Collector<DecisionRecord> out) throws Exception {
+            if (knownAlerts.isEmpty()) {
+                return;
+            }
+            long from = alertsAppliedUntil.value() == null ? Long.MIN_VALUE : alertsAppliedUntil.value();
+            for (Alert alert : knownAlerts) {
+                long at = alert.eventTime().toEpochMilli();
+                if (at >= from && at < timestamp && alert.release().equals(release)) {
+                    onAlert(alert, release, out);
+                }
+            }
+            alertsAppliedUntil.update(timestamp);
         }
 
         void onEvent(TelemetryEvent event, String release, TimerService timers, Collector<DecisionRecord> out)
@@ -147,7 +227,7 @@ public final class RolloutJudge extends KeyedCoProcessFunction<String, Telemetry
             if (decision.isPresent()) {
                 emit(decision.get(), current, release, out);
                 if (decision.get().endsRollout()) {
-                    rollout.clear();
+                    endRollout();
                     return;
                 }
             }
@@ -191,10 +271,16 @@ public final class RolloutJudge extends KeyedCoProcessFunction<String, Telemetry
             }
             emit(decision, current, release, out);
             if (decision.endsRollout()) {
-                rollout.clear();
+                endRollout();
             } else {
                 rollout.update(current);
             }
+        }
+
+        /** What remains of an ended rollout is its seq, so that a next one continues it. */
+        private void endRollout() {
+            rollout.clear();
+            alertsAppliedUntil.clear();
         }
 
         private void emit(Decision decision, Rollout current, String release, Collector<DecisionRecord> out)

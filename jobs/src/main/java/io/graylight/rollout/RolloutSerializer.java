@@ -60,6 +60,11 @@ public final class RolloutSerializer extends TypeSerializerSingleton<Rollout> {
             out.writeInt(bytes.length);
             out.write(bytes);
         }
+        out.writeLong(rollout.alertHoldUntil());
+        out.writeBoolean(rollout.alertHoldReason() != null);
+        if (rollout.alertHoldReason() != null) {
+            out.writeUTF(rollout.alertHoldReason());
+        }
     }
 
     @Override
@@ -79,7 +84,9 @@ public final class RolloutSerializer extends TypeSerializerSingleton<Rollout> {
             in.readFully(bytes);
             guards.add(GuardComparison.fromBytes(bytes));
         }
-        return new Rollout(plan, guards, stage, paused, heldFor, lastEventMillis, traffic);
+        long alertHoldUntil = in.readLong();
+        String alertHoldReason = in.readBoolean() ? in.readUTF() : null;
+        return new Rollout(plan, guards, stage, paused, heldFor, lastEventMillis, traffic, alertHoldUntil, alertHoldReason);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.graylight.rollout;
 
+import io.graylight.contracts.alert.Alert;
 import io.graylight.contracts.telemetry.TelemetryEvent;
 import io.graylight.rollout.plan.RolloutPlan;
 import io.graylight.simulator.SimulatedRecord;
@@ -9,6 +10,7 @@ import io.graylight.stats.GuardComparison;
 import io.graylight.stats.GuardJudge;
 import io.graylight.stats.GuardSpec;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,9 +27,16 @@ public final class RolloutSimulation {
     private final RolloutPlan plan;
     private final Function<GuardSpec, GuardJudge> judges;
     private final long evaluateEveryMillis;
+    private List<Alert> alerts = List.of();
 
     public RolloutSimulation(RolloutPlan plan) {
         this(plan, GuardComparison::new, 1000);
+    }
+
+    /** Alerts to raise during the run, each applied before the first evaluation after its event time. */
+    public RolloutSimulation withAlerts(List<Alert> alerts) {
+        this.alerts = alerts.stream().sorted(Comparator.comparing(Alert::eventTime)).toList();
+        return this;
     }
 
     /** @param evaluateEveryMillis how often the judge looks; the naive judge looks once a minute */
@@ -47,6 +56,7 @@ public final class RolloutSimulation {
         // Duplicates (producer retries) are dropped by eventId, as the jobs do; without any, no need to remember ids.
         Set<String> seen = simulation.duplicateRate() > 0 ? new HashSet<>() : null;
         long nextEvaluation = Long.MIN_VALUE;
+        int nextAlert = 0;
         for (SimulatedRecord record : traffic) {
             TelemetryEvent event = record.event();
             if (event == null || (seen != null && !seen.add(event.eventId()))) {
@@ -59,6 +69,15 @@ public final class RolloutSimulation {
                 nextEvaluation = (Math.floorDiv(t, evaluateEveryMillis) + 1) * evaluateEveryMillis;
             }
             while (t >= nextEvaluation) {
+                while (nextAlert < alerts.size() && alerts.get(nextAlert).eventTime().toEpochMilli() < nextEvaluation) {
+                    var decision = rollout[0].onAlert(alerts.get(nextAlert++));
+                    if (decision.isPresent()) {
+                        decisions.add(decision.get());
+                        if (decision.get().endsRollout()) {
+                            return decisions;
+                        }
+                    }
+                }
                 var decision = rollout[0].evaluate(nextEvaluation);
                 nextEvaluation += evaluateEveryMillis;
                 if (decision.isPresent()) {

@@ -86,7 +86,7 @@ class RolloutDecisionJobTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
         CollectingSink<DecisionRecord> decisions = new CollectingSink<>();
-        new RolloutDecisionJob(TelemetrySources.files(List.of(telemetry)), null, decisions, JobOptions.defaults(),
+        RolloutDecisionJob.forReplay(TelemetrySources.files(List.of(telemetry)), List.of(), decisions, JobOptions.defaults(),
                 List.of(new RolloutJudge.PlanSource(RolloutTest.PLAN.replace("release: chat", "release: \"*\""), "test-plan.yaml")),
                 true).build(env);
         env.execute("decision-job-test");

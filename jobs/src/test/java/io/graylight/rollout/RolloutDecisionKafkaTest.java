@@ -116,7 +116,7 @@ class RolloutDecisionKafkaTest {
                 .setBounded(OffsetsInitializer.latest())
                 .setDeserializer(new KafkaCommandDeserializer())
                 .build();
-        new RolloutDecisionJob(telemetry, commands,
+        new RolloutDecisionJob(telemetry, commands, null,
                 JsonKafkaSink.create(kafka.bootstrapServers(), topics.decisions(), DecisionRecord::release,
                         org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE, "eo-test-decisions", Duration.ofMinutes(5)),
                 options, List.of(), false).build(env);
