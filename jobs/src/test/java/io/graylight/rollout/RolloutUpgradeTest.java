@@ -80,7 +80,7 @@ class RolloutUpgradeTest {
     void stateCarriesOverAStopWithSavepointAndResubmit(@InjectClusterClient ClusterClient<?> client, @TempDir Path dir)
             throws Exception {
         Topics topics = new Topics("upgrade-" + UUID.randomUUID().toString().substring(0, 8) + ".");
-        kafka.createTopics(2, topics.telemetry(), topics.commands());
+        kafka.createTopics(2, topics.telemetry(), topics.commands(), topics.alerts());
         kafka.createTopics(1, true, topics.decisions());
         Path plan = Files.writeString(dir.resolve("plan.yaml"), PLAN);
         JobOptions options = JobOptions.defaults()
