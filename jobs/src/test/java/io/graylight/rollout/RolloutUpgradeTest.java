@@ -93,7 +93,7 @@ class RolloutUpgradeTest {
         send(topics, SimulationConfig.builder().seed(31).start(start).releases(List.of("chat"))
                 .canaryPercent(10).rateFactor(10).duration(Duration.ofMinutes(6)).build());
         JobID before = client.submitJob(jobGraph(options, SavepointRestoreSettings.none())).get();
-        await().atMost(Duration.ofMinutes(2)).until(() -> decisions(topics).size() >= 2);
+        await().atMost(Duration.ofMinutes(4)).until(() -> decisions(topics).size() >= 2);
         String savepoint = client.stopWithSavepoint(before, false, dir.resolve("savepoints").toUri().toString(),
                 SavepointFormatType.CANONICAL).get();
         List<DecisionRecord> beforeUpgrade = decisions(topics);
@@ -105,7 +105,7 @@ class RolloutUpgradeTest {
                 .fault(Fault.parse("error_rate=0.3@1m")).build());
         JobID after = client.submitJob(jobGraph(options, SavepointRestoreSettings.forPath(savepoint, false))).get();
         try {
-            await().atMost(Duration.ofMinutes(2))
+            await().atMost(Duration.ofMinutes(4))
                     .until(() -> decisions(topics).stream().anyMatch(d -> d.action() == Action.ROLLBACK));
         } finally {
             client.cancel(after).get();
