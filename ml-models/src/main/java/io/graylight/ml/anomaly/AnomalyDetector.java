@@ -81,9 +81,24 @@ public final class AnomalyDetector implements Serializable {
                 top(x, blocks));
     }
 
-    /** The block's features, the cohort blocks standardised alike so one forest serves both. */
-    private static double[] block(double[] x, int offset) {
-        return Arrays.copyOfRange(x, offset, offset + AnomalyFeatures.PER_BLOCK);
+    /**
+     * The forest's input for one block: its features plus their largest (worst) value and their
+     * root mean square. Isolation trees split on one random feature at a time, so a regression in
+     * a single metric out of eleven would be isolated only by the few splits that pick it; the two
+     * summaries carry it into every eighth split or so.
+     */
+    static double[] block(double[] x, int offset) {
+        int n = AnomalyFeatures.PER_BLOCK;
+        double[] b = Arrays.copyOf(Arrays.copyOfRange(x, offset, offset + n), n + 2);
+        double max = Double.NEGATIVE_INFINITY;
+        double squares = 0;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, b[i]);
+            squares += b[i] * b[i];
+        }
+        b[n] = max;
+        b[n + 1] = Math.sqrt(squares / n);
+        return b;
     }
 
     private Map<String, Double> top(double[] x, int[] blocks) {

@@ -21,7 +21,7 @@ public final class AnomalyFeatures {
     /** Rate metrics: error, timeout, refusal (status filtered), negative feedback. */
     public static final List<String> METRICS = List.of(
             "error_rate", "timeout_rate", "refusal_rate", "negative_feedback_rate",
-            "latency_p50", "latency_p95", "latency_p99", "ttft_p95",
+            "latency_p50", "latency_p90", "latency_p95", "ttft_p95",
             "output_tokens_per_request", "cost_per_request", "quality_drop");
     public static final int RATES = 4;
     public static final int CONTINUOUS = METRICS.size() - RATES;
@@ -86,15 +86,18 @@ public final class AnomalyFeatures {
         }
     }
 
-    /** Two-proportion z with half-count smoothing; 0 when either side saw nothing. */
+    /**
+     * Two-proportion z; the pooled rate gets half a count so that two zero counts do not divide by
+     * zero, while the difference stays unbiased for small windows. 0 when either side saw nothing.
+     */
     static double proportionZ(double x1, double n1, double x2, double n2) {
         if (n1 <= 0 || n2 <= 0) {
             return 0;
         }
-        double p1 = (x1 + 0.5) / (n1 + 1);
-        double p2 = (x2 + 0.5) / (n2 + 1);
-        double pooled = (x1 + x2 + 1) / (n1 + n2 + 2);
-        double variance = pooled * (1 - pooled) * (1 / (n1 + 1) + 1 / (n2 + 1));
+        double p1 = x1 / n1;
+        double p2 = x2 / n2;
+        double pooled = (x1 + x2 + 0.5) / (n1 + n2 + 1);
+        double variance = pooled * (1 - pooled) * (1 / n1 + 1 / n2);
         return (p1 - p2) / Math.sqrt(variance);
     }
 
@@ -122,8 +125,8 @@ public final class AnomalyFeatures {
         o.events[3] = m.feedbackDown();
         o.totals[3] = m.feedbackUp() + m.feedbackDown();
         setLog(o, 0, m.latencyP50(), requests);
-        setLog(o, 1, m.latencyP95(), requests);
-        setLog(o, 2, m.latencyP99(), requests);
+        setLog(o, 1, m.latencyP90(), requests);
+        setLog(o, 2, m.latencyP95(), requests);
         setLog(o, 3, m.ttftP95(), m.ttftSamples());
         setLog(o, 4, requests > 0 ? (double) m.outputTokens() / requests : null, requests);
         setLog(o, 5, m.costPerRequest(), requests);

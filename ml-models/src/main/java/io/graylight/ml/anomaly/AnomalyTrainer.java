@@ -2,7 +2,6 @@ package io.graylight.ml.anomaly;
 
 import io.graylight.ml.Vectors;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
@@ -37,9 +36,9 @@ public record AnomalyTrainer(int trees, int sampleSize, double thresholdQuantile
         List<double[]> cohort = new ArrayList<>(2 * normal.size());
         for (int i = 0; i < normal.size(); i++) {
             double[] x = normal.get(i);
-            contrast[i] = Arrays.copyOfRange(x, AnomalyFeatures.CONTRAST, AnomalyFeatures.CONTRAST + AnomalyFeatures.PER_BLOCK);
-            cohort.add(Arrays.copyOfRange(x, AnomalyFeatures.CANARY, AnomalyFeatures.CANARY + AnomalyFeatures.PER_BLOCK));
-            cohort.add(Arrays.copyOfRange(x, AnomalyFeatures.BASELINE, AnomalyFeatures.BASELINE + AnomalyFeatures.PER_BLOCK));
+            contrast[i] = AnomalyDetector.block(x, AnomalyFeatures.CONTRAST);
+            cohort.add(AnomalyDetector.block(x, AnomalyFeatures.CANARY));
+            cohort.add(AnomalyDetector.block(x, AnomalyFeatures.BASELINE));
         }
         double[][] cohortRows = cohort.toArray(new double[0][]);
         IsolationForest contrastForest = forest(contrast, seed, progress);

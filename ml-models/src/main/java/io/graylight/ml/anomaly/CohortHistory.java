@@ -10,8 +10,11 @@ import io.graylight.contracts.metrics.CohortMetrics;
  */
 public class CohortHistory {
 
-    /** Weight of the past per window: about ten windows of memory. */
-    public static final double DECAY = 0.9;
+    /**
+     * Weight of the past per window: about fifty windows of memory (some eight minutes of 10 s
+     * windows), so a step change stays visible for minutes, not seconds.
+     */
+    public static final double DECAY = 0.98;
     /** Below this many windows of history the self-comparison features stay 0 (no evidence). */
     public static final int WARM_UP_WINDOWS = 3;
 
@@ -23,6 +26,13 @@ public class CohortHistory {
     /** EWMA of value × weight and of the weight per continuous metric. */
     public double[] valueSums = new double[AnomalyFeatures.CONTINUOUS];
     public double[] valueWeights = new double[AnomalyFeatures.CONTINUOUS];
+
+    /**
+     * Exponentially smoothed feature blocks of this cohort (its self block and, kept on the
+     * canary's history, the contrast block), updated every window, anomalous or not.
+     */
+    public double[] smoothedSelf = new double[AnomalyFeatures.PER_BLOCK];
+    public double[] smoothedContrast = new double[AnomalyFeatures.PER_BLOCK];
 
     public CohortHistory() {}
 
