@@ -1,5 +1,6 @@
 package io.graylight.ml.anomaly;
 
+import io.graylight.contracts.alert.AlertScope;
 import io.graylight.contracts.metrics.CohortMetrics;
 
 /**
@@ -29,6 +30,29 @@ public final class AnomalyScoring {
         }
     }
 
+    /**
+     * While the baseline was anomalous within the last {@link #INCIDENT_LATCH_WINDOWS} windows, a
+     * canary-only verdict is reported as part of the incident ({@code BOTH}): in the middle of an
+     * incident a window where the baseline happens to look normal does not make the canary guilty.
+     */
+    public static final int INCIDENT_LATCH_WINDOWS = 12;
+
+    static AnomalyVerdict latchIncident(AnomalyVerdict verdict, CohortHistory baselineHistory) {
+        if (verdict.baselineAnomalous()) {
+            baselineHistory.incidentWindowsLeft = INCIDENT_LATCH_WINDOWS;
+            return verdict;
+        }
+        boolean latched = baselineHistory.incidentWindowsLeft > 0;
+        if (latched) {
+            baselineHistory.incidentWindowsLeft--;
+        }
+        if (latched && verdict.scope() == AlertScope.CANARY) {
+            return new AnomalyVerdict(AlertScope.BOTH, verdict.score(), verdict.severity(), verdict.contrastScore(),
+                    verdict.canaryScore(), verdict.baselineScore(), verdict.topFeatures());
+        }
+        return verdict;
+    }
+
     public record Step(double[] vector, AnomalyVerdict verdict) {}
 
     /** @param detector null while training: nothing is anomalous and histories always learn */
@@ -39,6 +63,9 @@ public final class AnomalyScoring {
         smooth(x, AnomalyFeatures.CANARY, canaryHistory.smoothedSelf);
         smooth(x, AnomalyFeatures.BASELINE, baselineHistory.smoothedSelf);
         AnomalyVerdict verdict = detector == null ? null : detector.score(x);
+        if (verdict != null) {
+            verdict = latchIncident(verdict, baselineHistory);
+        }
         if (verdict == null || !verdict.canaryAnomalous()) {
             canaryHistory.update(canary);
         }

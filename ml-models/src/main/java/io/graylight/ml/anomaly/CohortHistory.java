@@ -34,6 +34,12 @@ public class CohortHistory {
     public double[] smoothedSelf = new double[AnomalyFeatures.PER_BLOCK];
     public double[] smoothedContrast = new double[AnomalyFeatures.PER_BLOCK];
 
+    /**
+     * Windows left in which a canary-only verdict is still treated as part of an incident: set on
+     * the baseline's history when the baseline was anomalous, counted down every window.
+     */
+    public int incidentWindowsLeft;
+
     public CohortHistory() {}
 
     public boolean warm() {
