@@ -111,7 +111,16 @@ public final class AnomalyJob {
                 .fromSource(metrics, WatermarkStrategy.<CohortMetrics>forBoundedOutOfOrderness(maxOutOfOrderness)
                         .withTimestampAssigner((m, previous) -> m.windowEnd().toEpochMilli() - 1)
                         .withIdleness(idleness), "metrics")
-                .uid("anomaly-metrics-source")
+                .uid("anomaly-metrics-source");
+        return build(env, windows);
+    }
+
+    /**
+     * The topology on a metrics stream that already carries event time (window end), e.g. the
+     * metrics job's output in one pipeline (replay, demo, tests); the metrics source is not used.
+     */
+    public DataStream<Alert> build(StreamExecutionEnvironment env, DataStream<CohortMetrics> metricsStream) {
+        DataStream<CohortMetrics> windows = metricsStream
                 .filter(m -> m != null && m.release() != null && m.windowEnd() != null && m.cohort() != null)
                 .name("drop-unreadable-metrics")
                 .uid("anomaly-drop-unreadable");

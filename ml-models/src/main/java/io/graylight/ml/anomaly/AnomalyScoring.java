@@ -31,14 +31,14 @@ public final class AnomalyScoring {
     }
 
     /**
-     * While the baseline was anomalous within the last {@link #INCIDENT_LATCH_WINDOWS} windows, a
+     * While an incident (both cohorts anomalous) was seen within the last {@link #INCIDENT_LATCH_WINDOWS} windows, a
      * canary-only verdict is reported as part of the incident ({@code BOTH}): in the middle of an
      * incident a window where the baseline happens to look normal does not make the canary guilty.
      */
     public static final int INCIDENT_LATCH_WINDOWS = 12;
 
     static AnomalyVerdict latchIncident(AnomalyVerdict verdict, CohortHistory baselineHistory) {
-        if (verdict.baselineAnomalous()) {
+        if (verdict.scope() == AlertScope.BOTH) {
             baselineHistory.incidentWindowsLeft = INCIDENT_LATCH_WINDOWS;
             return verdict;
         }
@@ -51,6 +51,27 @@ public final class AnomalyScoring {
                     verdict.canaryScore(), verdict.baselineScore(), verdict.topFeatures());
         }
         return verdict;
+    }
+
+    /**
+     * A canary-only verdict is reported from its {@value #CANARY_CONFIRM_WINDOWS}nd window in a row:
+     * at the start of an incident the canary's window may cross its threshold one window before the
+     * baseline's does, and a single noisy canary window should not ask for a rollback. Incidents and
+     * baseline anomalies are reported at once (they only ever hold).
+     */
+    public static final int CANARY_CONFIRM_WINDOWS = 2;
+
+    static AnomalyVerdict confirmCanary(AnomalyVerdict verdict, CohortHistory canaryHistory) {
+        if (verdict.scope() != AlertScope.CANARY) {
+            canaryHistory.canaryStreak = 0;
+            return verdict;
+        }
+        canaryHistory.canaryStreak++;
+        if (canaryHistory.canaryStreak >= CANARY_CONFIRM_WINDOWS) {
+            return verdict;
+        }
+        return new AnomalyVerdict(null, verdict.score(), null, verdict.contrastScore(), verdict.canaryScore(),
+                verdict.baselineScore(), java.util.Map.of());
     }
 
     public record Step(double[] vector, AnomalyVerdict verdict) {}
@@ -72,6 +93,6 @@ public final class AnomalyScoring {
         if (verdict == null || !verdict.baselineAnomalous()) {
             baselineHistory.update(baseline);
         }
-        return new Step(x, verdict);
+        return new Step(x, verdict == null ? null : confirmCanary(verdict, canaryHistory));
     }
 }

@@ -39,6 +39,8 @@ public class CohortHistory {
      * the baseline's history when the baseline was anomalous, counted down every window.
      */
     public int incidentWindowsLeft;
+    /** Consecutive canary-only verdicts so far (kept on the canary's history). */
+    public int canaryStreak;
 
     public CohortHistory() {}
 
