@@ -3,6 +3,7 @@ package io.graylight.cli;
 import io.graylight.simulator.SimulateCommand;
 import io.graylight.bench.BenchCommand;
 import io.graylight.demo.DemoCommand;
+import io.graylight.models.ModelsCommand;
 import io.graylight.replay.ReplayCommand;
 import io.graylight.rollout.cli.DecisionsCli;
 import io.graylight.rollout.cli.PlanCli;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Command;
             RolloutCli.class,
             DecisionsCli.class,
             PlanCli.class,
+            ModelsCommand.class,
         })
 public final class GraylightCli {
 
