@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.IntConsumer;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -216,9 +215,5 @@ public final class ModelsCommand implements Callable<Integer> {
     static ProgressBar bar(String task, long max, String unit) {
         return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setUnit(unit, 1).setUpdateIntervalMillis(300)
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
-    }
-
-    static IntConsumer none() {
-        return n -> {};
     }
 }

@@ -25,7 +25,7 @@ import smile.math.MathEx;
 public record AnomalyTrainer(int trees, int sampleSize, double thresholdQuantile, double criticalQuantile) {
 
     public static AnomalyTrainer defaults() {
-        return new AnomalyTrainer(200, 256, 0.999, 0.99995);
+        return new AnomalyTrainer(100, 256, 0.998, 0.9999);
     }
 
     public AnomalyDetector train(List<double[]> normal, long seed, IntConsumer progress) {
