@@ -63,10 +63,15 @@ public final class ModelsCommand implements Callable<Integer> {
         @Option(names = "--version", description = "version directory name (default ${DEFAULT-VALUE})") String version = "v1";
         @Option(names = "--runs", description = "anomaly: normal simulated runs of 30 min (default ${DEFAULT-VALUE})") int runs = 24;
         @Option(names = "--users", description = "targeting: simulated users (default ${DEFAULT-VALUE})") int users = 20_000;
+        @Option(names = "--threshold-quantile", description = "anomaly: quantile of normal training scores used as threshold (default ${DEFAULT-VALUE})")
+        double thresholdQuantile = io.graylight.ml.anomaly.AnomalyTrainer.defaults().thresholdQuantile();
 
         @Override
         public Integer call() throws Exception {
-            Path dir = kind == Kind.anomaly ? trainAnomaly(out, version, seed, runs) : trainTargeting(out, version, seed, users);
+            if (!(thresholdQuantile > 0.5 && thresholdQuantile < 1)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--threshold-quantile must be in (0.5, 1): " + thresholdQuantile);
+            }
+            Path dir = kind == Kind.anomaly ? trainAnomaly(out, version, seed, runs, thresholdQuantile) : trainTargeting(out, version, seed, users);
             System.out.println("wrote " + dir + " (model.ser, model.ser.sha256, metadata.json, report.md, evaluation.png)");
             return 0;
         }
@@ -98,8 +103,10 @@ public final class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    static Path trainAnomaly(Path root, String version, long seed, int runs) throws IOException {
-        AnomalyModelTraining training = new AnomalyModelTraining(runs, Duration.ofMinutes(30), io.graylight.ml.anomaly.AnomalyTrainer.defaults());
+    static Path trainAnomaly(Path root, String version, long seed, int runs, double thresholdQuantile) throws IOException {
+        io.graylight.ml.anomaly.AnomalyTrainer defaults = io.graylight.ml.anomaly.AnomalyTrainer.defaults();
+        AnomalyModelTraining training = new AnomalyModelTraining(runs, Duration.ofMinutes(30), new io.graylight.ml.anomaly.AnomalyTrainer(
+                defaults.trees(), defaults.sampleSize(), thresholdQuantile, Math.max(thresholdQuantile, defaults.criticalQuantile())));
         List<double[]> rows;
         try (ProgressBar bar = bar("simulate normal traffic", runs, " runs")) {
             rows = training.normalVectors(seed, bar::stepBy);

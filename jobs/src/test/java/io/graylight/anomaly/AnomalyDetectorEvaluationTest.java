@@ -22,7 +22,7 @@ class AnomalyDetectorEvaluationTest {
     static final double RUN_RECALL_FLOOR = 0.55;
     static final double BLAME_CEILING = 0.05;
 
-    static AnomalyModelTraining training = new AnomalyModelTraining(8, Duration.ofMinutes(20), new AnomalyTrainer(60, 256, 0.998, 0.9999));
+    static AnomalyModelTraining training = new AnomalyModelTraining(8, Duration.ofMinutes(20), new AnomalyTrainer(60, 256, 0.995, 0.9999));
     static List<double[]> rows;
     static AnomalyDetector detector;
 

@@ -8,6 +8,7 @@ import java.util.function.IntConsumer;
 import smile.anomaly.IsolationForest;
 import smile.anomaly.IsolationTree;
 import smile.math.MathEx;
+import smile.stat.distribution.GaussianDistribution;
 
 /**
  * Trains the {@link AnomalyDetector} on feature vectors of normal traffic only.
@@ -25,7 +26,7 @@ import smile.math.MathEx;
 public record AnomalyTrainer(int trees, int sampleSize, double thresholdQuantile, double criticalQuantile) {
 
     public static AnomalyTrainer defaults() {
-        return new AnomalyTrainer(100, 256, 0.998, 0.9999);
+        return new AnomalyTrainer(100, 256, 0.995, 0.9999);
     }
 
     public AnomalyDetector train(List<double[]> normal, long seed, IntConsumer progress) {
@@ -68,6 +69,21 @@ public record AnomalyTrainer(int trees, int sampleSize, double thresholdQuantile
                 mean, sd, AnomalyFeatures.NAMES);
     }
 
+    /**
+     * Smile's trees draw their split hyperplanes from the shared {@code GaussianDistribution}
+     * singleton, which caches the second value of each Box-Muller pair: left over from an earlier
+     * fit, it would make the next fit depend on what ran before. Clear it before every tree.
+     */
+    static void resetSharedGaussian() {
+        try {
+            java.lang.reflect.Field spare = GaussianDistribution.class.getDeclaredField("z1");
+            spare.setAccessible(true);
+            spare.setDouble(GaussianDistribution.getInstance(), Double.NaN);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("cannot make Isolation Forest training reproducible with this Smile version", e);
+        }
+    }
+
     private IsolationForest forest(double[][] rows, long seed, IntConsumer progress) {
         int n = Math.min(sampleSize, rows.length);
         int maxDepth = (int) Math.ceil(Math.log(n) / Math.log(2));
@@ -88,6 +104,7 @@ public record AnomalyTrainer(int trees, int sampleSize, double thresholdQuantile
                 index[j] = swap;
                 sample.add(rows[index[k]]);
             }
+            resetSharedGaussian();
             grown[t] = new IsolationTree(sample, maxDepth, 0);
             if (progress != null) {
                 progress.accept(1);
