@@ -5,6 +5,7 @@ import io.graylight.bench.BenchCommand;
 import io.graylight.demo.DemoCommand;
 import io.graylight.elasticsearch.ElasticsearchCommand;
 import io.graylight.mockllm.MockLlmCommand;
+import io.graylight.models.ModelsCommand;
 import io.graylight.replay.ReplayCommand;
 import io.graylight.notify.NotifyCli;
 import io.graylight.report.ReportCommand;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Command;
             ElasticsearchCommand.class,
             RouterMain.class,
             MockLlmCommand.class,
+            ModelsCommand.class,
         })
 public final class GraylightCli {
 
