@@ -2,6 +2,7 @@ package io.graylight.cli;
 
 import io.graylight.simulator.SimulateCommand;
 import io.graylight.bench.BenchCommand;
+import io.graylight.cep.cli.RulesCli;
 import io.graylight.demo.DemoCommand;
 import io.graylight.replay.ReplayCommand;
 import io.graylight.rollout.cli.DecisionsCli;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Command;
             RolloutCli.class,
             DecisionsCli.class,
             PlanCli.class,
+            RulesCli.class,
         })
 public final class GraylightCli {
 

@@ -21,17 +21,17 @@ public final class ReplayProgress {
 
     private ReplayProgress() {}
 
-    static String register() {
+    public static String register() {
         String id = UUID.randomUUID().toString();
         COUNTERS.put(id, new AtomicLong());
         return id;
     }
 
-    static void unregister(String id) {
+    public static void unregister(String id) {
         COUNTERS.remove(id);
     }
 
-    static long read(String id) {
+    public static long read(String id) {
         AtomicLong counter = COUNTERS.get(id);
         return counter == null ? 0 : counter.get();
     }
@@ -46,7 +46,7 @@ public final class ReplayProgress {
         }
     }
 
-    static long countLines(Path file) throws IOException {
+    public static long countLines(Path file) throws IOException {
         try (InputStream raw = Files.newInputStream(file);
                 InputStream in = new BufferedInputStream(
                         file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw, 1 << 16)) {
