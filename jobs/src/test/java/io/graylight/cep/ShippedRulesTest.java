@@ -102,7 +102,7 @@ class ShippedRulesTest {
         List<Alert> fired = alerts.stream().filter(a -> a.rule().equals(rule) && a.release().equals(rule)).toList();
         assertThat(fired).as("alerts of %s on its fault; all alerts: %s", rule, summary()).isNotEmpty();
         Alert first = fired.get(0);
-        assertThat(first.eventTime()).isAfterOrEqualTo(FAULT_START).isBefore(FAULT_START.plus(Duration.ofMinutes(3)));
+        assertThat(first.eventTime()).isAfterOrEqualTo(FAULT_START).isBefore(FAULT_START.plus(Duration.ofMinutes(4)));
         assertThat(first.scope()).isEqualTo(AlertScope.CANARY);
         assertThat(first.message()).doesNotContain("{").contains(rule);
         assertThat(first.matched().count()).isPositive();
