@@ -107,7 +107,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             createTopics(kafka, topics);
             out.println("                starting Flink (MiniCluster) with the metrics and decision jobs...");
-            try (EmbeddedFlink flink = EmbeddedFlink.start(4)) {
+            try (EmbeddedFlink flink = EmbeddedFlink.start(6)) {
                 JobOptions options = JobOptions.defaults()
                         .withBootstrapServers(kafka.bootstrapServers())
                         .withWindow(window, window)
@@ -118,6 +118,7 @@ public final class DemoCommand implements Callable<Integer> {
                 var decisionsEnv = EmbeddedFlink.environment(2, Duration.ofSeconds(1));
                 RolloutDecisionJob.forKafka(options, null).build(decisionsEnv);
                 JobID decisionJob = flink.submit(decisionsEnv, RolloutDecisionJob.NAME);
+                io.graylight.cep.job.DemoAlerts.submit(kafka, flink, options, out); // CEP rules from cep-rules/ -> alerts
                 out.println("                Flink web UI: " + flink.webUi());
                 out.println("                Kafka: " + kafka.bootstrapServers() + "   logs: "
                         + System.getProperty("graylight.log.file", "target/graylight.log"));

@@ -116,11 +116,22 @@ public final class AlertJob {
 
     /** The job wired to Kafka: telemetry, metrics and the rules topic in, alerts out (exactly once). */
     public static AlertJob forKafka(List<Rule> rules, JobOptions options, String rulesTopic) {
-        Properties readCommitted = new Properties();
-        readCommitted.setProperty("isolation.level", "read_committed");
         boolean anyTelemetry = rules.stream().anyMatch(r -> r.input() == InputKind.TELEMETRY);
         boolean anyMetrics = rules.stream().anyMatch(r -> r.input() == InputKind.METRICS);
-        KafkaSource<CohortMetrics> metrics = !anyMetrics ? null : KafkaSource.<CohortMetrics>builder()
+        return new AlertJob(rules,
+                anyTelemetry ? TelemetrySources.kafka(options, "alerts", null) : null,
+                anyMetrics ? metricsSource(options) : null,
+                paramsSource(options, rulesTopic),
+                JsonKafkaSink.create(options.bootstrapServers(), options.topics().alerts(), Alert::release,
+                        options.deliveryGuarantee(), options.transactionalId("alerts"), options.transactionTimeout()),
+                options, false);
+    }
+
+    /** {@code graylight.metrics}, read committed (the metrics job writes it in transactions). */
+    public static KafkaSource<CohortMetrics> metricsSource(JobOptions options) {
+        Properties readCommitted = new Properties();
+        readCommitted.setProperty("isolation.level", "read_committed");
+        return KafkaSource.<CohortMetrics>builder()
                 .setBootstrapServers(options.bootstrapServers())
                 .setTopics(options.topics().metrics())
                 .setGroupId(options.consumerGroup("alerts-metrics"))
@@ -128,20 +139,21 @@ public final class AlertJob {
                 .setProperties(readCommitted)
                 .setDeserializer(new JsonRecordDeserializer<>(CohortMetrics.class))
                 .build();
-        // Every start reads the whole compacted topic: the latest update of each rule.
-        KafkaSource<ParamsUpdate> params = KafkaSource.<ParamsUpdate>builder()
+    }
+
+    /**
+     * The compacted rules topic (key = rule id, value = {@link ParamsUpdate} JSON). A new job reads
+     * it from the start, so every rule gets its latest update; a restored job resumes from its
+     * checkpointed offsets, its broadcast state already holding what came before.
+     */
+    public static KafkaSource<ParamsUpdate> paramsSource(JobOptions options, String rulesTopic) {
+        return KafkaSource.<ParamsUpdate>builder()
                 .setBootstrapServers(options.bootstrapServers())
                 .setTopics(rulesTopic)
                 .setGroupId(options.consumerGroup("alerts-rules"))
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new JsonRecordDeserializer<>(ParamsUpdate.class))
                 .build();
-        return new AlertJob(rules,
-                anyTelemetry ? TelemetrySources.kafka(options, "alerts", null) : null,
-                metrics, params,
-                JsonKafkaSink.create(options.bootstrapServers(), options.topics().alerts(), Alert::release,
-                        options.deliveryGuarantee(), options.transactionalId("alerts"), options.transactionTimeout()),
-                options, false);
     }
 
     /** Adds the topology to {@code env}; returns the alerts (after cooldown) as written to the sink. */
@@ -162,7 +174,8 @@ public final class AlertJob {
                     .uid("cep-metrics-source");
         }
         DataStream<ParamsUpdate> updates = params == null ? null
-                : env.fromSource(params, maxWatermark(), "rule-params").uid("cep-rule-params-source");
+                // One reader: the topic is small, and a reader without a partition would hold the watermark back.
+                : env.fromSource(params, maxWatermark(), "rule-params").setParallelism(1).uid("cep-rule-params-source");
         return build(env, events, windows, updates, true);
     }
 
@@ -178,14 +191,14 @@ public final class AlertJob {
             DataStream<CohortMetrics> windows, DataStream<ParamsUpdate> updates, boolean deduplicate) {
         if (updates == null) {
             // No updates: one number that becomes nothing (an empty fromData cannot be typed by JSON).
-            updates = env.fromSequence(0, 0)
+            updates = env.fromSequence(0, 0).setParallelism(1)
                     .flatMap((Long n, org.apache.flink.util.Collector<ParamsUpdate> out) -> { })
                     .returns(JsonTypeInfo.of(ParamsUpdate.class))
                     .assignTimestampsAndWatermarks(AlertJob.<ParamsUpdate>maxWatermark())
                     .name("no-rule-params")
                     .uid("cep-no-rule-params");
         }
-        BroadcastStream<ParamsUpdate> broadcast = updates.broadcast(AttachParams.PARAMS);
+        BroadcastStream<ParamsUpdate> broadcast = updates.broadcast(AttachParams.PARAMS, AttachParams.PARAMS_BASE);
         List<DataStream<Alert>> matches = new ArrayList<>();
         List<DataStream<RuleEvent>> late = new ArrayList<>();
 

@@ -39,6 +39,14 @@ public abstract class AttachParams<IN> extends BroadcastProcessFunction<IN, Para
     public static final MapStateDescriptor<String, Map<String, Object>> PARAMS = new MapStateDescriptor<>(
             "rule-params", Types.STRING, (org.apache.flink.api.common.typeinfo.TypeInformation) Types.MAP(Types.STRING, Types.GENERIC(Object.class)));
 
+    /**
+     * The file's params each live update was applied to: after a resubmit with an edited rule file
+     * (different params there), the file wins over the older live update.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static final MapStateDescriptor<String, Map<String, Object>> PARAMS_BASE = new MapStateDescriptor<>(
+            "rule-params-base", Types.STRING, (org.apache.flink.api.common.typeinfo.TypeInformation) Types.MAP(Types.STRING, Types.GENERIC(Object.class)));
+
     protected final List<Rule> rules;
     private final List<OutputTag<RuleEvent>> tags;
 
@@ -67,6 +75,18 @@ public abstract class AttachParams<IN> extends BroadcastProcessFunction<IN, Para
         evaluationErrors = getRuntimeContext().getMetricGroup().counter("conditionErrors");
     }
 
+    /** Live params from the broadcast state (after a restore), unless the rule file changed them since. */
+    private void restore(ReadOnlyBroadcastState<String, Map<String, Object>> params,
+            ReadOnlyBroadcastState<String, Map<String, Object>> bases) throws Exception {
+        for (Rule rule : rules) {
+            Map<String, Object> live = params.get(rule.id());
+            if (live != null && rule.params().equals(bases.get(rule.id()))) {
+                current.put(rule.id(), live);
+            }
+        }
+        restored = true;
+    }
+
     /** The CEL activation of an event, without params; null to skip the event. */
     protected abstract Map<String, Object> vars(IN event);
 
@@ -81,10 +101,7 @@ public abstract class AttachParams<IN> extends BroadcastProcessFunction<IN, Para
     @Override
     public void processElement(IN event, ReadOnlyContext ctx, Collector<Void> out) throws Exception {
         if (!restored) {
-            for (Map.Entry<String, Map<String, Object>> e : ctx.getBroadcastState(PARAMS).immutableEntries()) {
-                current.put(e.getKey(), e.getValue());
-            }
-            restored = true;
+            restore(ctx.getBroadcastState(PARAMS), ctx.getBroadcastState(PARAMS_BASE));
         }
         Map<String, Object> vars = vars(event);
         if (vars == null) {
@@ -110,7 +127,7 @@ public abstract class AttachParams<IN> extends BroadcastProcessFunction<IN, Para
             }
             RuleEvent e = describe(event, rule, timestamp);
             e.matches = mask;
-            e.values = mask == 0 ? null : c.values(vars);
+            e.values = mask == 0 ? null : withParams(c.values(vars), current.get(rule.id()));
             ctx.output(tags.get(i), e);
         }
     }
@@ -118,10 +135,7 @@ public abstract class AttachParams<IN> extends BroadcastProcessFunction<IN, Para
     @Override
     public void processBroadcastElement(ParamsUpdate update, Context ctx, Collector<Void> out) throws Exception {
         if (!restored) {
-            for (Map.Entry<String, Map<String, Object>> e : ctx.getBroadcastState(PARAMS).immutableEntries()) {
-                current.put(e.getKey(), e.getValue());
-            }
-            restored = true;
+            restore(ctx.getBroadcastState(PARAMS), ctx.getBroadcastState(PARAMS_BASE));
         }
         Rule rule = rules.stream().filter(r -> r.id().equals(update.rule())).findFirst().orElse(null);
         if (rule == null) {
@@ -135,6 +149,7 @@ public abstract class AttachParams<IN> extends BroadcastProcessFunction<IN, Para
         }
         BroadcastState<String, Map<String, Object>> state = ctx.getBroadcastState(PARAMS);
         state.put(rule.id(), merged.right());
+        ctx.getBroadcastState(PARAMS_BASE).put(rule.id(), rule.params());
         current.put(rule.id(), merged.right());
         applied.inc();
         LOG.info("Rule {} params now {}", rule.id(), merged.right());
@@ -165,6 +180,17 @@ public abstract class AttachParams<IN> extends BroadcastProcessFunction<IN, Para
             merged.put(p.getKey(), value);
         }
         return Either.Right(merged);
+    }
+
+    /** The rule's values plus its numeric params in force ({@code params.NAME}), so an alert shows the thresholds it met. */
+    static Map<String, Double> withParams(Map<String, Double> values, Map<String, Object> params) {
+        Map<String, Double> out = values == null ? new HashMap<>() : values;
+        for (Map.Entry<String, Object> p : params.entrySet()) {
+            if (p.getValue() instanceof Double d) {
+                out.put("params." + p.getKey(), d);
+            }
+        }
+        return out.isEmpty() ? null : out;
     }
 
     /** The key of a RuleEvent: release, then the rule's other key fields. */

@@ -24,7 +24,8 @@ import org.apache.flink.util.Collector;
 /**
  * Turns one CEP match of a rule into an {@link Alert}: the matched events summarised (count, first
  * and last event time, the first {@value MatchedEvents#MAX_IDS} ids, the rule's named values on
- * the last event that carried them), the message filled in, and a deterministic id from the rule,
+ * the last event that carried them, and the numeric params in force then as {@code params.NAME}),
+ * the message filled in with the live params, and a deterministic id from the rule,
  * release, scope and first and last matched event, so a replayed match keeps its id.
  */
 public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert> {
@@ -102,8 +103,8 @@ public final class MatchToAlert extends PatternProcessFunction<RuleEvent, Alert>
                 case "last" -> last.toString();
                 case "within" -> Durations.format(rule.within());
                 default -> {
-                    if (name.startsWith("params.")) {
-                        yield number(rule.params().get(name.substring(7)));
+                    if (name.startsWith("params.") && !values.containsKey(name)) {
+                        yield number(rule.params().get(name.substring(7))); // a text or boolean param
                     }
                     yield number(values.get(name));
                 }
