@@ -174,8 +174,12 @@ public final class AlertJob {
                     .uid("cep-metrics-source");
         }
         DataStream<ParamsUpdate> updates = params == null ? null
-                // One reader: the topic is small, and a reader without a partition would hold the watermark back.
-                : env.fromSource(params, maxWatermark(), "rule-params").setParallelism(1).uid("cep-rule-params-source");
+                // One reader (the topic is small). Its watermark is set after the source by a periodic
+                // generator: a Kafka split without records emits no watermark of its own.
+                : env.fromSource(params, WatermarkStrategy.noWatermarks(), "rule-params").setParallelism(1)
+                        .uid("cep-rule-params-source")
+                        .assignTimestampsAndWatermarks(AlertJob.<ParamsUpdate>maxWatermark()).setParallelism(1)
+                        .name("rule-params-watermarks").uid("cep-rule-params-watermarks");
         return build(env, events, windows, updates, true);
     }
 
@@ -192,9 +196,9 @@ public final class AlertJob {
         if (updates == null) {
             // No updates: one number that becomes nothing (an empty fromData cannot be typed by JSON).
             updates = env.fromSequence(0, 0).setParallelism(1)
-                    .flatMap((Long n, org.apache.flink.util.Collector<ParamsUpdate> out) -> { })
+                    .flatMap((Long n, org.apache.flink.util.Collector<ParamsUpdate> out) -> { }).setParallelism(1)
                     .returns(JsonTypeInfo.of(ParamsUpdate.class))
-                    .assignTimestampsAndWatermarks(AlertJob.<ParamsUpdate>maxWatermark())
+                    .assignTimestampsAndWatermarks(AlertJob.<ParamsUpdate>maxWatermark()).setParallelism(1)
                     .name("no-rule-params")
                     .uid("cep-no-rule-params");
         }
