@@ -133,7 +133,8 @@ public final class CepBenchmark implements Callable<Integer> {
     private Result run(EmbeddedFlink flink, Path input, List<Rule> rules, String name) throws Exception {
         StreamExecutionEnvironment env = EmbeddedFlink.environment(parallelism, Duration.ofSeconds(2));
         AlertCounter counter = new AlertCounter();
-        AlertRuns.onFiles(env, rules, List.of(input.resolve("telemetry.jsonl")), null, null, new DiscardingSink<>(),
+        String progressId = io.graylight.replay.ReplayProgress.register();
+        AlertRuns.onFiles(env, rules, List.of(input.resolve("telemetry.jsonl")), progressId, null, new DiscardingSink<>(),
                 JobOptions.defaults())
                 .map(counter).name("count-alerts").sinkTo(new DiscardingSink<>()).name("bench-discard");
         long started = System.nanoTime();
@@ -142,7 +143,7 @@ public final class CepBenchmark implements Callable<Integer> {
         HttpClient http = HttpClient.newHttpClient();
         URI base = flink.webUi();
         long lastId = -1;
-        try (ProgressBar progress = new ProgressBar(name, 100)) {
+        try (ProgressBar progress = new ProgressBar(name, events)) {
             while (true) {
                 String status = get(http, base.resolve("/jobs/" + job));
                 JobStatus state = JobStatus.valueOf(Json.MAPPER.readTree(status).path("state").asText("RUNNING"));
@@ -151,19 +152,24 @@ public final class CepBenchmark implements Callable<Integer> {
                     lastId = latest.path("id").asLong();
                     sizes.add(latest.path("state_size").asLong(latest.path("checkpointed_size").asLong()));
                 }
-                progress.stepTo(Math.min(99, (System.nanoTime() - started) / 1_000_000_000L));
+                progress.stepTo(io.graylight.replay.ReplayProgress.read(progressId)); // events read by the CEP side
                 if (state.isGloballyTerminalState()) {
                     if (state != JobStatus.FINISHED) {
                         throw new IllegalStateException("benchmark job " + state);
                     }
-                    progress.stepTo(100);
+                    progress.stepTo(events);
                     break;
                 }
                 Thread.sleep(500);
             }
         }
+        io.graylight.replay.ReplayProgress.unregister(progressId);
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new Result(name, events / seconds, AlertCounter.count(), sizes);
+        Result result = new Result(name, events / seconds, AlertCounter.count(), sizes);
+        // printed at once: a long second run should not hide the first one's figures
+        System.out.printf(Locale.ROOT, "%s: %,.0f events/s (%.1f s), %,d alerts, checkpointed state %s%n",
+                name, result.eventsPerSecond(), seconds, result.alerts(), result.stateSizes());
+        return result;
     }
 
     private static String get(HttpClient http, URI uri) throws Exception {
