@@ -2,6 +2,7 @@ package io.graylight.cli;
 
 import io.graylight.simulator.SimulateCommand;
 import io.graylight.bench.BenchCommand;
+import io.graylight.cep.cli.RulesCli;
 import io.graylight.demo.DemoCommand;
 import io.graylight.elasticsearch.ElasticsearchCommand;
 import io.graylight.mockllm.MockLlmCommand;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Command;
             RouterMain.class,
             MockLlmCommand.class,
             ModelsCommand.class,
+            RulesCli.class,
         })
 public final class GraylightCli {
 

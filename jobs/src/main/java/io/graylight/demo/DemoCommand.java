@@ -114,7 +114,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             createTopics(kafka, topics);
             out.println("                starting Flink (MiniCluster) with the metrics and decision jobs...");
-            try (EmbeddedFlink flink = EmbeddedFlink.start(elasticsearch != null ? 5 : 4)) {
+            try (EmbeddedFlink flink = EmbeddedFlink.start(elasticsearch != null ? 7 : 6)) {
                 JobOptions options = JobOptions.defaults()
                         .withBootstrapServers(kafka.bootstrapServers())
                         .withWindow(window, window)
@@ -125,6 +125,7 @@ public final class DemoCommand implements Callable<Integer> {
                 var decisionsEnv = EmbeddedFlink.environment(2, Duration.ofSeconds(1));
                 RolloutDecisionJob.forKafka(options, null).build(decisionsEnv);
                 JobID decisionJob = flink.submit(decisionsEnv, RolloutDecisionJob.NAME);
+                io.graylight.cep.job.DemoAlerts.submit(kafka, flink, options, out); // CEP rules from cep-rules/ -> alerts
                 DemoElasticsearch indexing = elasticsearch == null ? null
                         : DemoElasticsearch.start(elasticsearch, flink, options, out);
                 out.println("                Flink web UI: " + flink.webUi());

@@ -576,7 +576,7 @@ public final class PlanParser {
      * The one known name closest to {@code given} (ignoring case, '_' and '-'), if it is a plausible
      * typo; nothing when two names are equally close (latency_p96: p95 or p99?).
      */
-    static Optional<String> suggestion(String given, Collection<String> known) {
+    public static Optional<String> suggestion(String given, Collection<String> known) {
         String target = normalize(given);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
