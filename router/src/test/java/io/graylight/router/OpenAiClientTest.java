@@ -55,7 +55,8 @@ class OpenAiClientTest {
                 await().atMost(Duration.ofSeconds(30)).until(() -> stack.router().book().entry("chat") != null);
 
                 Process node = new ProcessBuilder("node", "openai-client.mjs", stack.routerUrl() + "/v1")
-                        .directory(NODE_DIR.toFile()).redirectErrorStream(true).start();
+                        .directory(NODE_DIR.toFile()).redirectErrorStream(true)
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
                 String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
                 assertThat(node.exitValue()).as(output).isZero();
@@ -96,7 +97,13 @@ class OpenAiClientTest {
 
     private static int run(List<String> command, Path dir) throws InterruptedException {
         try {
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
+            // Never inherit the test JVM's streams: npm would switch surefire's stdin to non-blocking
+            // ("std/in stream corrupted") and its output would corrupt surefire's channel.
+            Process process = new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(new java.io.File("target/npm-install.log")))
+                    .start();
             return process.waitFor(5, TimeUnit.MINUTES) ? process.exitValue() : -1;
         } catch (IOException e) {
             return -1;
