@@ -1,6 +1,16 @@
 package io.graylight.replay;
 
+import io.graylight.anomaly.AnomalyAlerts;
+import io.graylight.anomaly.AnomalyJob;
+import io.graylight.anomaly.AnomalyScorer;
+import io.graylight.cep.job.AlertRuns;
+import io.graylight.cep.rules.Rule;
+import io.graylight.cep.rules.RuleException;
+import io.graylight.cep.rules.RuleParser;
+import io.graylight.contracts.alert.Alert;
+import io.graylight.contracts.alert.Effect;
 import io.graylight.contracts.decision.DecisionRecord;
+import io.graylight.metrics.TelemetryMetricsJob;
 import io.graylight.contracts.json.Json;
 import io.graylight.options.JobOptions;
 import io.graylight.rollout.RolloutDecisionJob;
@@ -13,6 +23,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -33,6 +44,10 @@ import picocli.CommandLine.Option;
  * MiniCluster, writing every decision record as one JSON line. Parallelism 1 keeps the order in
  * which each release sees its events, and so the decisions, identical from run to run; decisions
  * carry their event time as {@code emittedAt} for the same reason.
+ *
+ * <p>With {@code --rules} and {@code --models}, the CEP rules and the anomaly model run on the
+ * same file first, and their alerts are handed to the judge, which applies them in event time as
+ * the decision job applies alerts from the alerts topic (RolloutJudge.WithoutCommands).
  */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Replay recorded telemetry through the decision job and write its decisions.",
@@ -52,6 +67,22 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DECISIONS.jsonl", description = "Where to write the decisions.")
     Path out;
 
+    @Option(names = "--rules", paramLabel = "DIR",
+            description = "CEP rule files (e.g. cep-rules/): their alerts act on the decisions.")
+    Path rules;
+
+    @Option(names = "--models", paramLabel = "DIR",
+            description = "Anomaly model: a model directory (ml-models/anomaly/v1) or ml-models/ (its newest anomaly version).")
+    Path models;
+
+    @Option(names = "--canary-anomaly-effect", paramLabel = "hold|rollback", defaultValue = "hold",
+            description = "What a canary-only anomaly asks of the judge (default: ${DEFAULT-VALUE}).")
+    String canaryAnomalyEffect;
+
+    @Option(names = "--alerts-out", paramLabel = "ALERTS.jsonl",
+            description = "Also write the alerts of --rules and --models, one JSON per line (graylight report --alerts).")
+    Path alertsOut;
+
     @Option(names = "--quiet", description = "No progress bar or summary.")
     boolean quiet;
 
@@ -69,6 +100,27 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("replay: plan refused:\n" + e.getMessage());
             return 2;
         }
+        List<Rule> ruleSet = List.of();
+        if (rules != null) {
+            try {
+                ruleSet = RuleParser.parseDirectory(rules);
+            } catch (RuleException e) {
+                err.println("replay: rules refused:\n" + e.getMessage());
+                return 2;
+            }
+        }
+        Path anomalyModel = null;
+        if (models != null) {
+            anomalyModel = anomalyModelDirectory(models);
+            if (anomalyModel == null) {
+                err.println("replay: no anomaly model in " + models + " (want a directory with metadata.json, or ml-models/)");
+                return 2;
+            }
+        }
+        List<Alert> alerts = alerts(ruleSet, anomalyModel);
+        if (alertsOut != null) {
+            writeLines(alertsOut, alerts);
+        }
         long lines = quiet ? 0 : ReplayProgress.countLines(telemetry);
         String progressId = ReplayProgress.register();
         List<DecisionRecord> decisions = new ArrayList<>();
@@ -78,7 +130,7 @@ public final class ReplayCommand implements Callable<Integer> {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
             RolloutDecisionJob job = RolloutDecisionJob.forReplay(
                     TelemetrySources.files(List.of(telemetry), progressId),
-                    List.of(),
+                    alerts,
                     new DiscardingSink<>(),
                     JobOptions.defaults(),
                     RolloutDecisionJob.planSources(List.of(plan.toString())),
@@ -100,21 +152,74 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         decisions.sort(Comparator.comparing(DecisionRecord::eventTime)
                 .thenComparing(DecisionRecord::release).thenComparingLong(DecisionRecord::seq));
-        write(decisions);
+        writeLines(out, decisions);
         if (!quiet) {
+            if (rules != null || models != null) {
+                err.printf(Locale.ROOT, "replay: %d alerts from %s%s%n", alerts.size(),
+                        rules != null ? ruleSet.size() + " rules" : "", models != null ? (rules != null ? " and " : "") + anomalyModel : "");
+            }
             summarize(decisions, (System.nanoTime() - started) / 1e9);
         }
         return 0;
     }
 
-    private void write(List<DecisionRecord> decisions) throws IOException {
-        Path parent = out.toAbsolutePath().getParent();
+    /**
+     * The alerts of the rules and the anomaly model on the file, in event-time order. Each runs as
+     * its own bounded job (both would compute metrics windows under the same operator ids).
+     */
+    private List<Alert> alerts(List<Rule> ruleSet, Path anomalyModel) throws Exception {
+        List<Alert> alerts = new ArrayList<>();
+        JobOptions options = JobOptions.defaults();
+        if (!ruleSet.isEmpty()) {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+            collect(AlertRuns.onFiles(env, ruleSet, List.of(telemetry), null, null, new DiscardingSink<>(), options),
+                    "graylight-replay-rules", alerts);
+        }
+        if (anomalyModel != null) {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+            DataStream<io.graylight.contracts.metrics.CohortMetrics> windows = new TelemetryMetricsJob(
+                    TelemetrySources.files(List.of(telemetry)), new DiscardingSink<>(), new DiscardingSink<>(), options).build(env);
+            AnomalyScorer scorer = new AnomalyScorer(anomalyModel.toString(),
+                    new AnomalyAlerts(Effect.valueOf(canaryAnomalyEffect.toUpperCase(Locale.ROOT)), Duration.ofMinutes(2), true),
+                    Duration.ofSeconds(30), Duration.ofHours(1));
+            collect(new AnomalyJob(null, null, new DiscardingSink<>(), scorer, options.maxOutOfOrderness(), options.idleness())
+                    .build(env, windows), "graylight-replay-anomaly", alerts);
+        }
+        alerts.sort(Comparator.comparing(Alert::eventTime).thenComparing(Alert::alertId));
+        return alerts;
+    }
+
+    private static void collect(DataStream<Alert> stream, String jobName, List<Alert> into) throws Exception {
+        try (CloseableIterator<Alert> results = stream.executeAndCollect(jobName)) {
+            results.forEachRemaining(into::add);
+        }
+    }
+
+    /** A model directory as given, or the newest version under {@code DIR/anomaly/}; null if neither. */
+    static Path anomalyModelDirectory(Path dir) throws IOException {
+        if (Files.isRegularFile(dir.resolve("metadata.json"))) {
+            return dir;
+        }
+        Path family = dir.resolve("anomaly");
+        if (!Files.isDirectory(family)) {
+            return null;
+        }
+        try (var versions = Files.list(family)) {
+            return versions.filter(v -> Files.isRegularFile(v.resolve("metadata.json")))
+                    .max(Comparator.comparing((Path v) -> v.getFileName().toString().length())
+                            .thenComparing(v -> v.getFileName().toString()))
+                    .orElse(null);
+        }
+    }
+
+    private static void writeLines(Path file, List<?> records) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        try (BufferedWriter writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-            for (DecisionRecord decision : decisions) {
-                writer.write(Json.toString(decision));
+        try (BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (Object record : records) {
+                writer.write(Json.toString(record));
                 writer.newLine();
             }
         }
