@@ -171,6 +171,9 @@ public final class DemoCommand implements Callable<Integer> {
                     // The router first: the simulation's clock starts when it can take calls, not before.
                     RouterStack stack = noRouter ? null : RouterStack.start(kafka.bootstrapServers(), topics.prefix(),
                             SimulationConfig.builder().build().releases(), MOCK_TTFT_MS, MOCK_PER_TOKEN_MS, false, null);
+                    if (stack != null) {
+                        awaitReady(stack.routerUrl() + "/readyz", Duration.ofSeconds(60));
+                    }
                     Instant start = Instant.now();
                     SimulationConfig simulation = SimulationConfig.builder()
                             .seed(seed)
@@ -218,7 +221,7 @@ public final class DemoCommand implements Callable<Integer> {
                     if (traffic != null) {
                         printRouterSummary(board, traffic);
                     }
-                    printSummary(board, sent.get());
+                    printSummary(board, traffic == null ? sent.get() : traffic.requests.get() + traffic.feedback.get());
                     DemoReport.write(board.decisions(), windows, out);
                 }
             }
@@ -307,7 +310,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     private void printSummary(CohortBoard board, long sent) {
         out.println();
-        out.printf(Locale.ROOT, "Summary: %,d telemetry records sent, %d metric windows received.%n", sent, board.windowsSeen());
+        out.printf(Locale.ROOT, "Summary: %,d %s, %d metric windows received.%n", sent,
+                noRouter ? "telemetry records sent" : "calls and feedback sent to the router", board.windowsSeen());
         board.summary().forEach(line -> out.println("  " + line));
         out.println("Decisions:");
         board.decisions().forEach(d -> out.println(CohortBoard.describe(d)));
@@ -365,6 +369,25 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "After ROLLBACK (emitted %s): canary calls sent after emittedAt + 1 s: %d%s%n",
                     rollback.emittedAt(), canaryCallsAfterRollback, canaryCallsAfterRollback == 0 ? " (traffic back on the baseline)" : " (expected 0!)");
         }
+    }
+
+    /** Waits until the router has read the control topics ({@code /readyz} 200), so that no early call is refused. */
+    private static void awaitReady(String readyz, Duration timeout) throws InterruptedException {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        Instant end = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(end)) {
+            try {
+                var response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(readyz)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                // not listening yet
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        throw new IllegalStateException("the router did not become ready within " + timeout + ": " + readyz);
     }
 
     private static String clock(Duration d) {
