@@ -38,12 +38,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code graylight demo}: everything embedded in one JVM — a Kafka KRaft broker, a Flink
- * MiniCluster running the job suite, and simulated LLM traffic from the Azure trace — with a live
- * per-cohort table. Stops after {@code --duration} or on Ctrl-C, and exits 0 if metrics flowed.
+ * MiniCluster running the job suite, the router with two mock LLMs, and simulated users from the
+ * Azure trace calling it ({@link RouterTraffic}) — with a live per-cohort table. The router picks
+ * the cohorts and writes the telemetry, and follows the decisions: the loop closes through Kafka.
+ * {@code --no-router} writes simulated telemetry straight to Kafka instead (the faults the mock
+ * LLM cannot inject). Stops after {@code --duration} or on Ctrl-C, and exits 0 if metrics flowed.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run Graylight embedded (in-JVM Kafka, Flink MiniCluster with the metrics and decision jobs,",
-                "simulated LLM traffic that follows the decisions like the router) and watch a rollout."},
+                "the router with a baseline and a canary mock LLM, simulated users calling it) and watch a rollout."},
         footer = {"", "Examples:",
                 "  graylight demo                        # a healthy canary: promoted stage by stage to 100 %",
                 "  graylight demo --scenario regression  # the canary starts failing: rolled back",

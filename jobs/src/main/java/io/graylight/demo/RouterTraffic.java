@@ -148,7 +148,7 @@ final class RouterTraffic implements AutoCloseable {
                 non2xx.incrementAndGet();
             }
             if (isCall) {
-                String cohort = response.headers().firstValue("X-Graylight-Cohort").orElse("unknown");
+                String cohort = response.headers().firstValue("X-Graylight-Cohort").orElse("none (router error before an upstream answered)");
                 servedByCohort.computeIfAbsent(cohort, c -> new AtomicLong()).incrementAndGet();
                 recent.computeIfAbsent(cohort, c -> new AtomicLong()).incrementAndGet();
                 if ("canary".equals(cohort)) {
