@@ -11,6 +11,8 @@ import io.graylight.embedded.EmbeddedKafka;
 import io.graylight.options.JobOptions;
 import io.graylight.report.DemoReport;
 import io.graylight.metrics.TelemetryMetricsJob;
+import io.graylight.mockllm.MockFaults;
+import io.graylight.router.embedded.RouterStack;
 import io.graylight.rollout.RolloutDecisionJob;
 import io.graylight.simulator.Fault;
 import io.graylight.simulator.KafkaRecordSink;
@@ -36,12 +38,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code graylight demo}: everything embedded in one JVM — a Kafka KRaft broker, a Flink
- * MiniCluster running the job suite, and simulated LLM traffic from the Azure trace — with a live
- * per-cohort table. Stops after {@code --duration} or on Ctrl-C, and exits 0 if metrics flowed.
+ * MiniCluster running the job suite, the router with two mock LLMs, and simulated users from the
+ * Azure trace calling it ({@link RouterTraffic}) — with a live per-cohort table. The router picks
+ * the cohorts and writes the telemetry, and follows the decisions: the loop closes through Kafka.
+ * {@code --no-router} writes simulated telemetry straight to Kafka instead (the faults the mock
+ * LLM cannot inject). Stops after {@code --duration} or on Ctrl-C, and exits 0 if metrics flowed.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run Graylight embedded (in-JVM Kafka, Flink MiniCluster with the metrics and decision jobs,",
-                "simulated LLM traffic that follows the decisions like the router) and watch a rollout."},
+                "the router with a baseline and a canary mock LLM, simulated users calling it) and watch a rollout."},
         footer = {"", "Examples:",
                 "  graylight demo                        # a healthy canary: promoted stage by stage to 100 %",
                 "  graylight demo --scenario regression  # the canary starts failing: rolled back",
@@ -59,7 +64,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Longest run; it ends sooner once the rollout completes or rolls back (default ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--plan", paramLabel = "PLAN.yaml", description = "Rollout plan (default rollouts/demo.yaml).")
+    @Option(names = "--plan", paramLabel = "PLAN.yaml",
+            description = "Rollout plan (default rollouts/demo-router.yaml, with --no-router rollouts/demo.yaml).")
     Path plan;
 
     @Option(names = "--rate-factor", defaultValue = "40",
@@ -89,6 +95,19 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-ansi", description = "Plain output (no screen clearing or colour), e.g. for logs and CI.")
     boolean noAnsi;
 
+    @Option(names = "--no-router", description = {"Write simulated telemetry straight to Kafka and follow the decisions in the simulator",
+            "(the old mode; needed for the quality_drop, negative_feedback, cost, ttft and silence faults)",
+            "instead of sending HTTP calls through the router to two mock LLMs."})
+    boolean noRouter;
+
+    /** Most calls open at once in router mode; beyond it a call is skipped and counted. */
+    static final int MAX_IN_FLIGHT = 256;
+
+    /** The last router-mode run, for tests: its counters and the ROLLBACK check. */
+    RouterTraffic routerTraffic;
+    Long canaryCallsAfterRollback;
+    CohortBoard lastBoard;
+
     private final PrintStream out = System.out;
 
     @Override
@@ -97,11 +116,21 @@ public final class DemoCommand implements Callable<Integer> {
         if (scenario == Scenario.regression && parsedFaults.isEmpty()) {
             parsedFaults.add(Fault.parse("error_rate=0.12@60s"));
         }
+        if (!noRouter) {
+            List<String> unsupported = parsedFaults.stream().filter(f -> !RouterTraffic.SUPPORTED.contains(f.kind()))
+                    .map(Fault::spec).toList();
+            if (!unsupported.isEmpty()) {
+                System.err.println("demo: the mock LLM behind the router cannot inject " + unsupported
+                        + " (only error_rate, latency, tail_stalls); add --no-router to simulate it as telemetry.");
+                return 2;
+            }
+        }
         Path planFile = plan != null ? plan
-                : Path.of(System.getProperty("graylight.home", "."), "rollouts", "demo.yaml");
+                : Path.of(System.getProperty("graylight.home", "."), "rollouts", noRouter ? "demo.yaml" : "demo-router.yaml");
         boolean ansi = !noAnsi && System.console() != null;
         Topics topics = Topics.defaults();
         CohortBoard board = new CohortBoard();
+        lastBoard = board;
         CountDownLatch stopped = new CountDownLatch(1);
         Thread main = Thread.currentThread();
         Thread onCtrlC = new Thread(() -> {
@@ -143,29 +172,60 @@ public final class DemoCommand implements Callable<Integer> {
                                 r -> board.onDeadLetter(Json.fromBytes(r.value(), DeadLetter.class).reason()));
                         TopicFollower decisions = new TopicFollower(kafka.bootstrapServers(), List.of(topics.decisions()),
                                 r -> board.onDecision(Json.fromBytes(r.value(), DecisionRecord.class)))) {
+                    // The router first: the simulation's clock starts when it can take calls, not before.
+                    RouterStack stack = noRouter ? null : RouterStack.start(kafka.bootstrapServers(), topics.prefix(),
+                            SimulationConfig.builder().build().releases(), MOCK_TTFT_MS, MOCK_PER_TOKEN_MS, false, null);
+                    if (stack != null) {
+                        awaitReady(stack.routerUrl() + "/readyz", Duration.ofSeconds(60));
+                    }
                     Instant start = Instant.now();
                     SimulationConfig simulation = SimulationConfig.builder()
                             .seed(seed)
                             .start(start)
                             .rateFactor(rateFactor)
                             .duration(duration.plusMinutes(1))
-                            .faults(parsedFaults)
+                            // In router mode the mock LLM carries the faults and the router picks the cohorts.
+                            .faults(noRouter ? parsedFaults : List.of())
                             .build();
                     AtomicLong sent = new AtomicLong();
-                    Thread traffic = startTraffic(new TrafficSimulator(simulation).followingCanaryPercent(board::canaryPercent),
-                            kafka.bootstrapServers(), topics, sent);
+                    RouterTraffic traffic = null;
+                    java.util.concurrent.ScheduledExecutorService faultClock = null;
+                    Thread trafficThread;
+                    if (noRouter) {
+                        trafficThread = startTraffic(new TrafficSimulator(simulation).followingCanaryPercent(board::canaryPercent),
+                                kafka.bootstrapServers(), topics, sent);
+                    } else {
+                        out.println("                router: " + stack.routerUrl() + "  (baseline v1 " + stack.baseline().url()
+                                + ", canary v2 " + stack.canary().url() + ")");
+                        faultClock = scheduleFaults(stack, parsedFaults, start);
+                        traffic = new RouterTraffic(stack.routerUrl(), MAX_IN_FLIGHT);
+                        routerTraffic = traffic;
+                        trafficThread = traffic.start(new TrafficSimulator(simulation).eventsOnly(), out);
+                    }
                     try {
-                        watch(board, start, parsedFaults, sent, ansi);
+                        watch(board, start, parsedFaults, sent, traffic, ansi);
                     } finally {
-                        traffic.interrupt();
-                        traffic.join(5_000);
+                        trafficThread.interrupt();
+                        trafficThread.join(5_000);
+                        if (faultClock != null) {
+                            faultClock.shutdownNow();
+                        }
+                        if (traffic != null) {
+                            traffic.close();
+                        }
+                        if (stack != null) {
+                            stack.close();
+                        }
                         flink.cancel(metricsJob);
                         flink.cancel(decisionJob);
                         if (indexing != null) {
                             indexing.close();
                         }
                     }
-                    printSummary(board, sent.get());
+                    if (traffic != null) {
+                        printRouterSummary(board, traffic);
+                    }
+                    printSummary(board, traffic == null ? sent.get() : traffic.requests.get() + traffic.feedback.get());
                     DemoReport.write(board.decisions(), windows, out);
                 }
             }
@@ -210,12 +270,12 @@ public final class DemoCommand implements Callable<Integer> {
         return thread;
     }
 
-    private void watch(CohortBoard board, Instant start, List<Fault> faults, AtomicLong sent, boolean ansi) {
+    private void watch(CohortBoard board, Instant start, List<Fault> faults, AtomicLong sent, RouterTraffic traffic, boolean ansi) {
         Instant end = start.plus(duration);
         try {
             while (Instant.now().isBefore(end)) {
                 TimeUnit.MILLISECONDS.sleep(Math.min(refresh.toMillis(), Math.max(1, Duration.between(Instant.now(), end).toMillis())));
-                render(board, start, faults, sent.get(), ansi);
+                render(board, start, faults, sent.get(), traffic, ansi);
                 if (board.rolloutsEnded() && end.isAfter(Instant.now().plus(refresh.multipliedBy(2)))) {
                     end = Instant.now().plus(refresh.multipliedBy(2)); // show the outcome, then stop
                 }
@@ -225,7 +285,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void render(CohortBoard board, Instant start, List<Fault> faults, long sent, boolean ansi) {
+    private void render(CohortBoard board, Instant start, List<Fault> faults, long sent, RouterTraffic traffic, boolean ansi) {
         Duration elapsed = Duration.between(start, Instant.now());
         StringBuilder screen = new StringBuilder();
         if (ansi) {
@@ -233,10 +293,18 @@ public final class DemoCommand implements Callable<Integer> {
         } else {
             screen.append(System.lineSeparator());
         }
-        screen.append(String.format(Locale.ROOT, "Graylight demo (%s)  t+%s / %s   telemetry sent: %,d   faults: %s%n%n",
-                scenario, clock(elapsed), clock(duration), sent,
+        screen.append(String.format(Locale.ROOT, "Graylight demo (%s)  t+%s / %s   %s   faults: %s%n%n",
+                scenario, clock(elapsed), clock(duration),
+                traffic == null ? String.format(Locale.ROOT, "telemetry sent: %,d", sent) : "through the router: " + traffic.counters(),
                 faults.isEmpty() ? "none" : faults.stream().map(Fault::spec).toList()));
         screen.append(board.render(ansi));
+        if (traffic != null) {
+            // The router's actual split, next to the decision it follows.
+            screen.append(String.format(Locale.ROOT, "Router served since last refresh: %s   decision: %s%n",
+                    traffic.recentSplit(), board.decisions().isEmpty() ? "none yet"
+                            : board.decisions().get(board.decisions().size() - 1).action() + " "
+                            + board.decisions().get(board.decisions().size() - 1).canaryPercent() + " %"));
+        }
         if (ansi) {
             screen.append(System.lineSeparator()).append("Ctrl-C to stop.").append(System.lineSeparator());
         }
@@ -246,10 +314,84 @@ public final class DemoCommand implements Callable<Integer> {
 
     private void printSummary(CohortBoard board, long sent) {
         out.println();
-        out.printf(Locale.ROOT, "Summary: %,d telemetry records sent, %d metric windows received.%n", sent, board.windowsSeen());
+        out.printf(Locale.ROOT, "Summary: %,d %s, %d metric windows received.%n", sent,
+                noRouter ? "telemetry records sent" : "calls and feedback sent to the router", board.windowsSeen());
         board.summary().forEach(line -> out.println("  " + line));
         out.println("Decisions:");
         board.decisions().forEach(d -> out.println(CohortBoard.describe(d)));
+    }
+
+    /** Mock LLM latency model: time to first token, then per output token (ms). */
+    static final double MOCK_TTFT_MS = 40;
+    static final double MOCK_PER_TOKEN_MS = 0.5;
+    /** How long a tail_stalls stall holds a call before its first byte. */
+    static final long STALL_MS = 15_000;
+
+    /** Puts each fault on the mock upstreams when its start comes ({@code :both} also on the baseline's). */
+    private static java.util.concurrent.ScheduledExecutorService scheduleFaults(RouterStack stack, List<Fault> faults, Instant start) {
+        var clock = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "demo-faults");
+            t.setDaemon(true);
+            return t;
+        });
+        for (Fault fault : faults) {
+            long delay = Math.max(0, Duration.between(Instant.now(), start.plus(fault.start())).toMillis());
+            clock.schedule(() -> {
+                Duration now = Duration.between(start, Instant.now()).plusMillis(1);
+                stack.setCanaryFaults(mockFaults(faults, now, false));
+                stack.baseline().setFaults(mockFaults(faults, now, true));
+            }, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        return clock;
+    }
+
+    /** The mock faults of the faults started by {@code elapsed}, for the canary or (baselineOnly) the baseline. */
+    static MockFaults mockFaults(List<Fault> faults, Duration elapsed, boolean baseline) {
+        MockFaults mock = MockFaults.NONE;
+        for (Fault fault : faults) {
+            if (fault.start().compareTo(elapsed) > 0 || (baseline && fault.target() != Fault.Target.BOTH)) {
+                continue;
+            }
+            mock = switch (fault.kind()) {
+                case ERROR_RATE -> mock.withErrorRate(Math.min(1, mock.errorRate() + fault.magnitude()));
+                case LATENCY -> mock.withSlowFactor(mock.slowFactor() * fault.magnitude());
+                case TAIL_STALLS -> mock.withStalls(Math.min(1, mock.stallRate() + fault.magnitude()), STALL_MS);
+                default -> throw new IllegalArgumentException("not a mock fault: " + fault.spec());
+            };
+        }
+        return mock;
+    }
+
+    private void printRouterSummary(CohortBoard board, RouterTraffic traffic) {
+        out.println();
+        out.printf(Locale.ROOT, "Router: served %s; %s.%n", traffic.servedByCohort(), traffic.counters());
+        DecisionRecord rollback = board.decisions().stream().filter(d -> d.action() == io.graylight.contracts.decision.Action.ROLLBACK)
+                .findFirst().orElse(null);
+        if (rollback != null) {
+            Instant after = rollback.emittedAt().plusSeconds(1);
+            canaryCallsAfterRollback = traffic.canaryCallsSentAfter(after);
+            out.printf(Locale.ROOT, "After ROLLBACK (emitted %s): canary calls sent after emittedAt + 1 s: %d%s%n",
+                    rollback.emittedAt(), canaryCallsAfterRollback, canaryCallsAfterRollback == 0 ? " (traffic back on the baseline)" : " (expected 0!)");
+        }
+    }
+
+    /** Waits until the router has read the control topics ({@code /readyz} 200), so that no early call is refused. */
+    private static void awaitReady(String readyz, Duration timeout) throws InterruptedException {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        Instant end = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(end)) {
+            try {
+                var response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(readyz)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                // not listening yet
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        throw new IllegalStateException("the router did not become ready within " + timeout + ": " + readyz);
     }
 
     private static String clock(Duration d) {
