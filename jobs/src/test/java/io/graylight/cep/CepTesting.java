@@ -86,15 +86,15 @@ public final class CepTesting {
         };
     }
 
-    /** From {@code onset} on, the canary's requests lose their quality score (a broken evaluator). */
-    public static UnaryOperator<TelemetryEvent> canaryWithoutQuality(Duration onset) {
+    /** From {@code onset} on, the canary's requests lose their usage: no output tokens, no cost (a broken exporter). */
+    public static UnaryOperator<TelemetryEvent> canaryWithoutUsage(Duration onset) {
         Instant from = START.plus(onset);
         return e -> {
             if (!e.isRequest() || e.cohort() != io.graylight.contracts.telemetry.Cohort.CANARY || e.timestamp().isBefore(from)) {
                 return e;
             }
             return new TelemetryEvent(e.type(), e.eventId(), e.timestamp(), e.release(), e.cohort(), e.version(), e.userId(),
-                    e.segment(), e.status(), e.latencyMs(), e.ttftMs(), e.inputTokens(), e.outputTokens(), e.costUsd(), null,
+                    e.segment(), e.status(), e.latencyMs(), e.ttftMs(), e.inputTokens(), null, null, e.qualityScore(),
                     null, null);
         };
     }

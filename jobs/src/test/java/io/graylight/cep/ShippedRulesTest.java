@@ -56,7 +56,7 @@ class ShippedRulesTest {
             "silent-canary", Scenario.fault("silent-canary", 17, "silence@5m"),
             "negative-feedback-burst", Scenario.fault("negative-feedback-burst", 18, "negative_feedback=0.6@5m"),
             "cost-blowup", Scenario.fault("cost-blowup", 19, "cost=2.5@5m"),
-            "missing-fields", Scenario.rewrite("missing-fields", 20, CepTesting.canaryWithoutQuality(ONSET)));
+            "missing-fields", Scenario.rewrite("missing-fields", 20, CepTesting.canaryWithoutUsage(ONSET)));
 
     static final List<String> HEALTHY = List.of("healthy-a", "healthy-b");
 
