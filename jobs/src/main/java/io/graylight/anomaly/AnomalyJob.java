@@ -2,16 +2,14 @@ package io.graylight.anomaly;
 
 import io.graylight.contracts.alert.Alert;
 import io.graylight.contracts.alert.Effect;
-import io.graylight.contracts.json.Json;
 import io.graylight.contracts.metrics.CohortMetrics;
 import io.graylight.options.JobOptions;
 import io.graylight.sink.JsonKafkaSink;
+import io.graylight.types.JsonRecordDeserializer;
 import io.graylight.types.JsonTypeInfo;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.serialization.AbstractDeserializationSchema;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.utils.ParameterTool;
@@ -21,8 +19,6 @@ import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Anomaly alerts from the per-cohort window metrics: {@code graylight.metrics} → keyed by release
@@ -44,8 +40,6 @@ public final class AnomalyJob {
 
     public static final String NAME = "graylight-anomaly";
     public static final String DEFAULT_MODEL_DIR = "ml-models/anomaly/v1";
-
-    private static final Logger LOG = LoggerFactory.getLogger(AnomalyJob.class);
 
     private final Source<CohortMetrics, ?, ?> metrics;
     private final Source<ModelUpdate, ?, ?> models;
@@ -88,7 +82,7 @@ public final class AnomalyJob {
                 .setGroupId(options.consumerGroup("anomaly"))
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setProperty("isolation.level", "read_committed")
-                .setValueOnlyDeserializer(new LenientJson<>(CohortMetrics.class));
+                .setDeserializer(new JsonRecordDeserializer<>(CohortMetrics.class));
         if (stopAt != null) {
             builder.setBounded(stopAt);
         }
@@ -102,7 +96,7 @@ public final class AnomalyJob {
                 .setTopics(options.topics().prefix() + "models")
                 .setGroupId(options.consumerGroup("anomaly-models"))
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setValueOnlyDeserializer(new LenientJson<>(ModelUpdate.class))
+                .setDeserializer(new JsonRecordDeserializer<>(ModelUpdate.class))
                 .build();
     }
 
@@ -142,25 +136,5 @@ public final class AnomalyJob {
                 .uid("anomaly-scorer");
         out.sinkTo(alerts).name("alerts-sink").uid("anomaly-alerts-sink");
         return out;
-    }
-
-    /** JSON records; an unreadable one becomes null (filtered out downstream) rather than failing the job. */
-    static final class LenientJson<T> extends AbstractDeserializationSchema<T> {
-        private final Class<T> type;
-
-        LenientJson(Class<T> type) {
-            super(type);
-            this.type = type;
-        }
-
-        @Override
-        public T deserialize(byte[] message) throws IOException {
-            try {
-                return Json.fromBytes(message, type);
-            } catch (RuntimeException e) {
-                LOG.warn("skipping an unreadable {} record: {}", type.getSimpleName(), e.getMessage());
-                return null;
-            }
-        }
     }
 }

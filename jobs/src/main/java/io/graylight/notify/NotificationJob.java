@@ -3,6 +3,7 @@ package io.graylight.notify;
 import io.graylight.contracts.alert.Alert;
 import io.graylight.contracts.decision.DecisionRecord;
 import io.graylight.options.JobOptions;
+import io.graylight.types.JsonRecordDeserializer;
 import io.graylight.types.JsonTypeInfo;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,7 +94,7 @@ public final class NotificationJob {
                 .setGroupId(options.consumerGroup(group))
                 .setStartingOffsets(start)
                 .setProperties(properties)
-                .setDeserializer(new JsonRecordDeserializer<>(type));
+                .setDeserializer(new JsonRecordDeserializer<>(type, NotificationJob::missingField));
         if (stopAt != null) {
             source.setBounded(stopAt);
         }
@@ -121,5 +122,22 @@ public final class NotificationJob {
                 .process(new DeduplicateNotifications(dedupeWindow), type)
                 .name("deduplicate-notifications").uid("deduplicate-notifications")
                 .sinkTo(webhooks).name("webhooks").uid("webhooks");
+    }
+
+    /**
+     * What a notification cannot do without (an alert's id, release, severity and effect; a
+     * decision's release and action): the first such field a record lacks, or null.
+     */
+    static String missingField(Object record) {
+        if (record instanceof Alert a) {
+            String missing = a.alertId() == null ? "alertId" : a.release() == null ? "release" : a.severity() == null ? "severity"
+                    : a.effect() == null ? "effect" : null;
+            return missing == null ? null : "no " + missing;
+        }
+        if (record instanceof DecisionRecord d) {
+            String missing = d.release() == null ? "release" : d.action() == null ? "action" : null;
+            return missing == null ? null : "no " + missing;
+        }
+        return null;
     }
 }

@@ -10,6 +10,7 @@ import io.graylight.telemetry.DeduplicateEvents;
 import io.graylight.telemetry.SplitInvalidRecords;
 import io.graylight.telemetry.TelemetryRecord;
 import io.graylight.telemetry.TelemetrySources;
+import io.graylight.types.JsonRecordDeserializer;
 import io.graylight.types.JsonTypeInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -142,7 +143,7 @@ public final class RolloutDecisionJob {
                 .setGroupId(options.consumerGroup("decisions-alerts"))
                 // Like commands: an alert acts when it is raised, not again on a new deployment.
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST))
-                .setDeserializer(new KafkaAlertDeserializer())
+                .setDeserializer(new JsonRecordDeserializer<>(Alert.class, RolloutDecisionJob::unusableAlert))
                 .build();
         return new RolloutDecisionJob(
                 TelemetrySources.kafka(options, "decisions", stopAt),
@@ -195,6 +196,17 @@ public final class RolloutDecisionJob {
         }
         decided.sinkTo(decisions).name("decisions-sink").uid("decisions-sink");
         return decided;
+    }
+
+    /** Why the judge cannot act on an alert (it lacks what the judge reads), or null when it can. */
+    static String unusableAlert(Alert alert) {
+        if (alert.alertId() == null || alert.rule() == null || alert.release() == null) {
+            return "alertId, rule and release are required";
+        }
+        if (alert.severity() == null || alert.effect() == null || alert.scope() == null) {
+            return "severity, effect and scope are required";
+        }
+        return alert.eventTime() == null ? "eventTime is required" : null;
     }
 
     /** Commands and alerts, one stream for the judge's second input; null when there is neither. */

@@ -8,6 +8,7 @@ import io.graylight.contracts.alert.Severity;
 import io.graylight.contracts.decision.Action;
 import io.graylight.contracts.decision.DecisionRecord;
 import io.graylight.contracts.json.Json;
+import io.graylight.types.JsonRecordDeserializer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class JsonRecordDeserializerTest {
 
     static <T> List<T> read(Class<T> type, byte[]... values) {
-        JsonRecordDeserializer<T> deserializer = new JsonRecordDeserializer<>(type);
+        JsonRecordDeserializer<T> deserializer = new JsonRecordDeserializer<>(type, NotificationJob::missingField);
         List<T> out = new ArrayList<>();
         Collector<T> collector = new Collector<>() {
             @Override public void collect(T record) { out.add(record); }

@@ -14,6 +14,7 @@ import io.graylight.telemetry.DeduplicateEvents;
 import io.graylight.telemetry.SplitInvalidRecords;
 import io.graylight.telemetry.TelemetryRecord;
 import io.graylight.telemetry.TelemetrySources;
+import io.graylight.types.JsonRecordDeserializer;
 import io.graylight.types.JsonTypeInfo;
 import java.nio.file.Path;
 import java.time.Duration;
