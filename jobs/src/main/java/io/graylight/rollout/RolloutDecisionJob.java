@@ -141,6 +141,8 @@ public final class RolloutDecisionJob {
                 .setBootstrapServers(options.bootstrapServers())
                 .setTopics(options.topics().alerts())
                 .setGroupId(options.consumerGroup("decisions-alerts"))
+                // The alert and anomaly jobs write alerts in transactions: act only on committed ones.
+                .setProperty("isolation.level", "read_committed")
                 // Like commands: an alert acts when it is raised, not again on a new deployment.
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST))
                 .setDeserializer(new JsonRecordDeserializer<>(Alert.class, RolloutDecisionJob::unusableAlert))
