@@ -29,13 +29,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.flink.util.CloseableIterator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -121,35 +115,15 @@ public final class ReplayCommand implements Callable<Integer> {
         if (alertsOut != null) {
             writeLines(alertsOut, alerts);
         }
-        long lines = quiet ? 0 : ReplayProgress.countLines(telemetry);
-        String progressId = ReplayProgress.register();
-        List<DecisionRecord> decisions = new ArrayList<>();
         long started = System.nanoTime();
-        try (ProgressBar progress = quiet ? null : new ProgressBarBuilder().setTaskName("replay")
-                .setInitialMax(lines).setStyle(ProgressBarStyle.ASCII).setUnit(" events", 1).continuousUpdate().build()) {
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
-            RolloutDecisionJob job = RolloutDecisionJob.forReplay(
-                    TelemetrySources.files(List.of(telemetry), progressId),
-                    alerts,
-                    new DiscardingSink<>(),
-                    JobOptions.defaults(),
-                    RolloutDecisionJob.planSources(List.of(plan.toString())),
-                    true);
-            DataStream<DecisionRecord> decided = job.build(env);
-            try (CloseableIterator<DecisionRecord> results = decided.executeAndCollect("graylight-replay")) {
-                while (results.hasNext()) {
-                    decisions.add(results.next());
-                    if (progress != null) {
-                        progress.stepTo(ReplayProgress.read(progressId));
-                    }
-                }
-            }
-            if (progress != null) {
-                progress.stepTo(ReplayProgress.read(progressId));
-            }
-        } finally {
-            ReplayProgress.unregister(progressId);
-        }
+        List<DecisionRecord> decisions = new ArrayList<>(ReplayProgress.collect(telemetry, "replay", quiet, 1, "graylight-replay",
+                (env, progressId) -> RolloutDecisionJob.forReplay(
+                        TelemetrySources.files(List.of(telemetry), progressId),
+                        alerts,
+                        new DiscardingSink<>(),
+                        JobOptions.defaults(),
+                        RolloutDecisionJob.planSources(List.of(plan.toString())),
+                        true).build(env)));
         decisions.sort(Comparator.comparing(DecisionRecord::eventTime)
                 .thenComparing(DecisionRecord::release).thenComparingLong(DecisionRecord::seq));
         writeLines(out, decisions);
@@ -171,28 +145,22 @@ public final class ReplayCommand implements Callable<Integer> {
         List<Alert> alerts = new ArrayList<>();
         JobOptions options = JobOptions.defaults();
         if (!ruleSet.isEmpty()) {
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
-            collect(AlertRuns.onFiles(env, ruleSet, List.of(telemetry), null, null, new DiscardingSink<>(), options),
-                    "graylight-replay-rules", alerts);
+            alerts.addAll(ReplayProgress.collect(telemetry, "rules", true, 1, "graylight-replay-rules",
+                    (env, progressId) -> AlertRuns.onFiles(env, ruleSet, List.of(telemetry), progressId, null,
+                            new DiscardingSink<>(), options)));
         }
         if (anomalyModel != null) {
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
-            DataStream<io.graylight.contracts.metrics.CohortMetrics> windows = new TelemetryMetricsJob(
-                    TelemetrySources.files(List.of(telemetry)), new DiscardingSink<>(), new DiscardingSink<>(), options).build(env);
             AnomalyScorer scorer = new AnomalyScorer(anomalyModel.toString(),
                     new AnomalyAlerts(Effect.valueOf(canaryAnomalyEffect.toUpperCase(Locale.ROOT)), Duration.ofMinutes(2), true),
                     Duration.ofSeconds(30), Duration.ofHours(1));
-            collect(new AnomalyJob(null, null, new DiscardingSink<>(), scorer, options.maxOutOfOrderness(), options.idleness())
-                    .build(env, windows), "graylight-replay-anomaly", alerts);
+            alerts.addAll(ReplayProgress.collect(telemetry, "anomaly", true, 1, "graylight-replay-anomaly",
+                    (env, progressId) -> new AnomalyJob(null, null, new DiscardingSink<>(), scorer,
+                            options.maxOutOfOrderness(), options.idleness())
+                            .build(env, new TelemetryMetricsJob(TelemetrySources.files(List.of(telemetry), progressId),
+                                    new DiscardingSink<>(), new DiscardingSink<>(), options).build(env))));
         }
         alerts.sort(Comparator.comparing(Alert::eventTime).thenComparing(Alert::alertId));
         return alerts;
-    }
-
-    private static void collect(DataStream<Alert> stream, String jobName, List<Alert> into) throws Exception {
-        try (CloseableIterator<Alert> results = stream.executeAndCollect(jobName)) {
-            results.forEachRemaining(into::add);
-        }
     }
 
     /** A model directory as given, or the newest version under {@code DIR/anomaly/}; null if neither. */

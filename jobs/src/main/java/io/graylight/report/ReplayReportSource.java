@@ -21,12 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.flink.util.CloseableIterator;
 
 /**
  * A report from a replay: decisions from the JSON Lines file {@code graylight replay} wrote, metric
@@ -94,31 +89,14 @@ public final class ReplayReportSource implements ReportSource {
 
     /** Runs the metrics job over the file at parallelism 1 and collects every window it emits. */
     static List<CohortMetrics> computeMetrics(Path telemetry, Duration window, boolean showProgress) throws IOException, ReportException {
-        long lines = showProgress ? ReplayProgress.countLines(telemetry) : 0;
-        String progressId = ReplayProgress.register();
-        List<CohortMetrics> out = new ArrayList<>();
-        try (ProgressBar bar = showProgress ? new ProgressBarBuilder().setTaskName("metrics").setInitialMax(lines)
-                .setStyle(ProgressBarStyle.ASCII).setUnit(" events", 1).continuousUpdate().build() : null) {
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
-            TelemetryMetricsJob job = new TelemetryMetricsJob(TelemetrySources.files(List.of(telemetry), progressId),
-                    new DiscardingSink<>(), new DiscardingSink<>(), JobOptions.defaults().withWindow(window, window));
-            try (CloseableIterator<CohortMetrics> windows = job.build(env).executeAndCollect("graylight-report-metrics")) {
-                while (windows.hasNext()) {
-                    out.add(windows.next());
-                    if (bar != null) {
-                        bar.stepTo(ReplayProgress.read(progressId));
-                    }
-                }
-            } catch (Exception e) {
-                throw new ReportException("cannot compute metrics from " + telemetry + ": " + e.getMessage(), e);
-            }
-            if (bar != null) {
-                bar.stepTo(ReplayProgress.read(progressId));
-            }
-        } finally {
-            ReplayProgress.unregister(progressId);
+        try {
+            return ReplayProgress.collect(telemetry, "metrics", !showProgress, 1, "graylight-report-metrics",
+                    (env, progressId) -> new TelemetryMetricsJob(TelemetrySources.files(List.of(telemetry), progressId),
+                            new DiscardingSink<>(), new DiscardingSink<>(), JobOptions.defaults().withWindow(window, window))
+                            .build(env));
+        } catch (Exception e) {
+            throw new ReportException("cannot compute metrics from " + telemetry + ": " + e.getMessage(), e);
         }
-        return out;
     }
 
     /** Reads one record per non-blank line; a line that is not such a record is refused with its number. */

@@ -23,13 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.flink.util.CloseableIterator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -136,29 +130,10 @@ public final class RulesCli {
                 return INVALID;
             }
             JobOptions options = JobOptions.defaults().withWindow(windowSize, windowSize);
-            long lines = quiet ? 0 : ReplayProgress.countLines(telemetry);
-            String progressId = ReplayProgress.register();
-            List<Alert> alerts = new ArrayList<>();
             long started = System.nanoTime();
-            try (ProgressBar progress = quiet ? null : new ProgressBarBuilder().setTaskName("rules test").setInitialMax(lines)
-                    .setStyle(ProgressBarStyle.ASCII).setUnit(" events", 1).continuousUpdate().build()) {
-                StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
-                DataStream<Alert> stream = AlertRuns.onFiles(env, rules, List.of(telemetry), progressId, null,
-                        new DiscardingSink<>(), options);
-                try (CloseableIterator<Alert> results = stream.executeAndCollect("graylight-rules-test")) {
-                    while (results.hasNext()) {
-                        alerts.add(results.next());
-                        if (progress != null) {
-                            progress.stepTo(ReplayProgress.read(progressId));
-                        }
-                    }
-                }
-                if (progress != null) {
-                    progress.stepTo(ReplayProgress.read(progressId));
-                }
-            } finally {
-                ReplayProgress.unregister(progressId);
-            }
+            List<Alert> alerts = new ArrayList<>(ReplayProgress.collect(telemetry, "rules test", quiet, 2, "graylight-rules-test",
+                    (env, progressId) -> AlertRuns.onFiles(env, rules, List.of(telemetry), progressId, null,
+                            new DiscardingSink<>(), options)));
             alerts.sort(Comparator.comparing(Alert::eventTime).thenComparing(Alert::rule).thenComparing(Alert::release));
             if (out != null) {
                 try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
