@@ -6,6 +6,7 @@
   'use strict';
   const data = JSON.parse(document.getElementById('report-data').textContent);
   const COLORS = { baseline: '#2563eb', canary: '#ea580c' };
+  const SEVERITY_COLORS = { CRITICAL: '#dc2626', WARNING: '#ca8a04', INFO: '#6b7280' };
   const ACTION_COLORS = { ROLLBACK: '#dc2626', PROMOTE: '#16a34a', COMPLETE: '#16a34a', START: '#0f172a',
     HOLD: '#ca8a04', PAUSE: '#6b7280', RESUME: '#6b7280' };
   const pad = (n) => String(n).padStart(2, '0');
@@ -14,6 +15,7 @@
   const times = [];
   for (const cohort of ['baseline', 'canary']) { for (const p of data.metrics[cohort]) { times.push(p.t); } }
   for (const d of data.decisions) { times.push(d.t); }
+  for (const a of data.alerts) { times.push(a.t); }
   const xMin = times.length ? Math.min(...times) : 0;
   const xMax = times.length ? Math.max(...times) : 1;
 
@@ -85,6 +87,7 @@
     const steps = data.decisions.map((d) => ({ x: d.t, y: d.canaryPercent }));
     if (steps.length) { steps.push({ x: xMax, y: steps[steps.length - 1].y }); }
     const marks = data.decisions.map((d) => ({ x: d.t, y: d.canaryPercent, action: d.action, reason: d.reason, seq: d.seq }));
+    const alerts = data.alerts.map((a) => ({ x: a.t, y: 96, alert: a }));
     const chart = new Chart(container.querySelector('canvas'), {
       type: 'line',
       data: { datasets: [
@@ -94,17 +97,24 @@
           pointRadius: marks.map((m) => m.action === 'ROLLBACK' ? 9 : 5),
           pointStyle: marks.map((m) => m.action === 'ROLLBACK' ? 'triangle' : 'circle'),
           backgroundColor: marks.map((m) => ACTION_COLORS[m.action] || '#6b7280'),
-          borderColor: marks.map((m) => ACTION_COLORS[m.action] || '#6b7280') }
+          borderColor: marks.map((m) => ACTION_COLORS[m.action] || '#6b7280') },
+        // alerts as diamonds along the top, coloured by severity; a dry-run alert is hollow
+        { label: 'alerts', type: 'scatter', data: alerts,
+          pointRadius: 6, pointStyle: 'rectRot',
+          backgroundColor: alerts.map((a) => a.dryRun ? 'rgba(0,0,0,0)' : SEVERITY_COLORS[a.severity] || '#6b7280'),
+          borderColor: alerts.map((a) => SEVERITY_COLORS[a.severity] || '#6b7280') }
       ] },
       plugins: [decisionMarkers],
       options: { animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
         scales: { x: xScale, y: { min: 0, max: 100, title: { display: true, text: 'canary %' } } },
         plugins: { tooltip: { callbacks: {
           title: (items) => items.length ? clock(items[0].parsed.x) : '',
-          label: (item) => item.raw.action ? '#' + item.raw.seq + ' ' + item.raw.action + ': ' + item.raw.reason : item.parsed.y + ' %'
+          label: (item) => item.raw.alert ? item.raw.alert.severity.toLowerCase() + ' ' + item.raw.alert.rule
+            + (item.raw.alert.dryRun ? ' (dry run)' : '') + ': ' + item.raw.alert.message
+            : item.raw.action ? '#' + item.raw.seq + ' ' + item.raw.action + ': ' + item.raw.reason : item.parsed.y + ' %'
         } } } }
     });
-    finish(container, chart, marks.length);
+    finish(container, chart, marks.length + alerts.length);
   }
 
   function requestsChart() {

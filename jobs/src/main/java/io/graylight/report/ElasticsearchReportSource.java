@@ -33,15 +33,8 @@ public final class ElasticsearchReportSource implements ReportSource {
     static final String ALERTS = "graylight-alerts-*,graylight-anomalies-*";
     static final int PAGE_SIZE = 2000;
 
-    /** One {@code POST} of a JSON body; the answer's status and body. Tests record and replay real exchanges through it. */
-    interface Transport {
-        Answer post(URI uri, byte[] body) throws IOException, InterruptedException;
-    }
-
-    record Answer(int status, byte[] body) {}
-
     private final URI base;
-    private final Transport transport;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final int pageSize;
     private final List<String> warnings = new ArrayList<>();
 
@@ -51,26 +44,8 @@ public final class ElasticsearchReportSource implements ReportSource {
     }
 
     ElasticsearchReportSource(URI base, int pageSize) {
-        this(base, pageSize, httpTransport());
-    }
-
-    ElasticsearchReportSource(URI base, int pageSize, Transport transport) {
         this.base = base;
         this.pageSize = pageSize;
-        this.transport = transport;
-    }
-
-    static Transport httpTransport() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        return (uri, body) -> {
-            HttpRequest request = HttpRequest.newBuilder(uri)
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            return new Answer(response.statusCode(), response.body());
-        };
     }
 
     @Override
@@ -168,9 +143,14 @@ public final class ElasticsearchReportSource implements ReportSource {
 
     private JsonNode post(String indices, ObjectNode body) throws IOException, ReportException {
         URI uri = base.resolve(indices + "/_search?ignore_unavailable=true&allow_no_indices=true");
-        Answer response;
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.toBytes(body)))
+                .build();
+        HttpResponse<byte[]> response;
         try {
-            response = transport.post(uri, Json.toBytes(body));
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (java.net.ConnectException e) {
             throw new ReportException("cannot reach Elasticsearch at " + base + ": connection refused");
         } catch (java.net.http.HttpTimeoutException e) {
@@ -183,12 +163,12 @@ public final class ElasticsearchReportSource implements ReportSource {
         try {
             json = Json.MAPPER.readTree(response.body());
         } catch (IOException e) {
-            throw new ReportException("Elasticsearch at " + base + " answered " + response.status() + " with something that is not JSON");
+            throw new ReportException("Elasticsearch at " + base + " answered " + response.statusCode() + " with something that is not JSON");
         }
-        if (response.status() / 100 != 2) {
+        if (response.statusCode() / 100 != 2) {
             JsonNode error = json.path("error");
             String reason = error.path("root_cause").path(0).path("reason").asText(error.path("reason").asText(error.toString()));
-            throw new ReportException("Elasticsearch search of " + indices + " failed with " + response.status() + ": " + reason);
+            throw new ReportException("Elasticsearch search of " + indices + " failed with " + response.statusCode() + ": " + reason);
         }
         return json;
     }

@@ -71,7 +71,7 @@ public final class HtmlReport {
         return out.toString();
     }
 
-    /** What report.js draws: per-cohort series (time in epoch ms) and the decisions. */
+    /** What report.js draws: per-cohort series (time in epoch ms), the decisions and the alerts. */
     static ObjectNode chartData(ReportData data) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("release", data.release());
@@ -99,6 +99,12 @@ public final class HtmlReport {
         for (DecisionRecord d : data.decisions()) {
             decisions.addObject().put("t", d.eventTime().toEpochMilli()).put("seq", d.seq()).put("action", d.action().name())
                     .put("canaryPercent", d.canaryPercent()).put("reason", d.reason());
+        }
+        ArrayNode alerts = root.putArray("alerts");
+        for (Alert a : data.alerts()) {
+            alerts.addObject().put("t", a.eventTime().toEpochMilli()).put("rule", a.rule())
+                    .put("severity", a.severity().name()).put("effect", a.effect().name()).put("scope", a.scope().name())
+                    .put("dryRun", a.dryRun()).put("message", a.message());
         }
         return root;
     }

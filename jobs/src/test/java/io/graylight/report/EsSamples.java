@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The documents indexed into a real Elasticsearch to record {@code es-exchanges.json}: a rolled-back
+ * The documents the report's Elasticsearch source test indexes into a real Elasticsearch: a rolled-back
  * rollout of {@code chat} spanning midnight UTC (two daily indices per family) and a little of another
  * release that the report must leave out.
  */

@@ -3,8 +3,15 @@ package io.graylight.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.graylight.cli.GraylightCli;
+import io.graylight.contracts.alert.Alert;
+import io.graylight.contracts.alert.AlertScope;
+import io.graylight.contracts.alert.AlertSource;
+import io.graylight.contracts.alert.Effect;
+import io.graylight.contracts.alert.MatchedEvents;
+import io.graylight.contracts.alert.Severity;
 import io.graylight.contracts.decision.Action;
 import io.graylight.contracts.decision.DecisionRecord;
+import io.graylight.contracts.json.Json;
 import io.graylight.simulator.Fault;
 import io.graylight.simulator.JsonLinesSink;
 import io.graylight.simulator.SimulatedRecord;
@@ -14,6 +21,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -40,6 +48,7 @@ class ReportScreenshotTest {
 
     static Path report;
     static List<DecisionRecord> decisions;
+    static List<Alert> alerts;
 
     @BeforeAll
     static void replayARegressionAndReportIt() throws Exception {
@@ -60,9 +69,22 @@ class ReportScreenshotTest {
                 "--plan", plan.toString(), "--out", decisionsFile.toString())).isZero();
         decisions = ReplayReportSource.readJsonLines(decisionsFile, DecisionRecord.class);
 
+        // two alerts shortly before the rollback, one of them from a dry-run rule
+        Instant before = decisions.get(decisions.size() - 1).eventTime().minusSeconds(40);
+        alerts = List.of(
+                new Alert("chat-cep-1", AlertSource.CEP, "error-burst", Severity.CRITICAL, Effect.ROLLBACK, false, "chat",
+                        AlertScope.CANARY, before, before.plusMillis(300), null, "canary error rate 12% over 30 s",
+                        new MatchedEvents(3, before.minusSeconds(30), before, List.of("e1", "e2"), Map.of("errorRate", 0.12)), null),
+                new Alert("chat-cep-2", AlertSource.CEP, "ttft-regression", Severity.WARNING, Effect.HOLD, true, "chat",
+                        AlertScope.CANARY, before.plusSeconds(10), before.plusSeconds(11), null, "canary TTFT p95 up 40%",
+                        new MatchedEvents(2, before, before.plusSeconds(10), List.of(), Map.of()), null));
+        Path alertsFile = dir.resolve("alerts.jsonl");
+        Files.write(alertsFile, alerts.stream().map(Json::toString).toList());
+
         report = dir.resolve("out").resolve("report.html");
         assertThat(GraylightCli.commandLine().execute("report", "--quiet", "--release", "chat", "--replay", decisionsFile.toString(),
-                "--telemetry", telemetry.toString(), "--window", "30s", "--out", report.toString())).isZero();
+                "--telemetry", telemetry.toString(), "--alerts", alertsFile.toString(), "--window", "30s",
+                "--out", report.toString())).isZero();
     }
 
     @Test
@@ -92,7 +114,8 @@ class ReportScreenshotTest {
             assertThat(attributes).as(chart).containsEntry("data-rendered", "true");
             assertThat(Long.parseLong(attributes.get("data-ink"))).as(chart + " painted pixels").isGreaterThan(2_000);
         });
-        assertThat(Integer.parseInt(charts.get("stage").get("data-points"))).isEqualTo(decisions.size());
+        assertThat(Integer.parseInt(charts.get("stage").get("data-points"))).as("decisions and alerts on the stage chart")
+                .isEqualTo(decisions.size() + alerts.size());
         // 15 minutes in 30 s windows, both cohorts: every window has requests and so an error rate
         assertThat(Integer.parseInt(charts.get("errorRate").get("data-points"))).isEqualTo(2 * 30);
         assertThat(dom).containsPattern("<body[^>]*data-rendered=\"" + CHARTS.size() + "\"");

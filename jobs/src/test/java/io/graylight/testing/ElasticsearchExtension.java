@@ -3,6 +3,7 @@ package io.graylight.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.graylight.contracts.json.Json;
 import io.graylight.elasticsearch.ElasticsearchLauncher;
+import io.graylight.elasticsearch.EsDocument;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -78,6 +80,27 @@ public final class ElasticsearchExtension implements BeforeAllCallback, AfterAll
         call("POST", "/" + pattern + "/_refresh?allow_no_indices=true&ignore_unavailable=true", null);
         String body = query == null ? "{\"query\":{\"match_all\":{}}}" : "{\"query\":" + query + "}";
         return call("POST", "/" + pattern + "/_count?allow_no_indices=true&ignore_unavailable=true", body).path("count").asLong();
+    }
+
+    /** The sum of a numeric field over the indices matching {@code pattern} (refreshed first, like {@link #count}). */
+    public double sum(String pattern, String field) {
+        call("POST", "/" + pattern + "/_refresh?allow_no_indices=true&ignore_unavailable=true", null);
+        String body = "{\"size\":0,\"aggs\":{\"total\":{\"sum\":{\"field\":\"" + field + "\"}}}}";
+        return call("POST", "/" + pattern + "/_search?allow_no_indices=true&ignore_unavailable=true", body)
+                .path("aggregations").path("total").path("value").asDouble();
+    }
+
+    /** Indexes {@code documents} in one bulk request, refreshed, failing on any item's error. */
+    public void bulk(List<EsDocument> documents) {
+        StringBuilder body = new StringBuilder();
+        for (EsDocument d : documents) {
+            body.append(Json.toString(Json.MAPPER.createObjectNode().set("index", Json.MAPPER.createObjectNode()
+                    .put("_index", d.index).put("_id", d.id)))).append('\n').append(d.source).append('\n');
+        }
+        JsonNode answer = call("POST", "/_bulk?refresh=true", body.toString());
+        if (answer.path("errors").asBoolean()) {
+            throw new IllegalStateException("bulk indexing failed: " + answer);
+        }
     }
 
     /** Up to {@code size} hits (with {@code _index}, {@code _id}, {@code _source}). */
