@@ -173,7 +173,10 @@ public final class IndexingJob {
      * that key's document id after each one: the count is in keyed state, checkpointed with the
      * Kafka offsets, so a replay after a failure writes the same totals again and the document ends
      * at the true count. Dead letters are rare by nature, so a write per dead letter is cheap. The
-     * count is cleared {@code ttl} of processing time after the minute's last dead letter.
+     * count is cleared {@code ttl} of processing time after the minute's last dead letter. A
+     * re-index from scratch (a new consumer group) counts again from zero, so while it runs a
+     * summary can show less than before; it ends at the true count once the re-index has passed
+     * that minute.
      */
     public static final class CountDeadLetters extends KeyedProcessFunction<String, DlqSummary, EsDocument> {
         static final ValueStateDescriptor<Long> COUNT = new ValueStateDescriptor<>("dlq-count", Types.LONG);
