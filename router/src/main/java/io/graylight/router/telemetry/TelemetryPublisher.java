@@ -134,6 +134,7 @@ public final class TelemetryPublisher implements AutoCloseable {
     private void run() {
         List<TelemetryEvent> batch = new ArrayList<>(BATCH);
         try {
+            awaitMetadata();
             while (running || size.get() > 0) {
                 TelemetryEvent event;
                 while (batch.size() < BATCH && (event = queue.poll()) != null) {
@@ -151,6 +152,22 @@ public final class TelemetryPublisher implements AutoCloseable {
             }
         } finally {
             stopped.countDown();
+        }
+    }
+
+    /**
+     * Learns the topic's partitions before the first send: a send waits at most
+     * {@code max.block.ms} for them and then fails, so on a slow start (a busy broker) the first
+     * calls' events would be lost. Meanwhile events wait in the queue (bounded as ever).
+     */
+    private void awaitMetadata() {
+        while (running) {
+            try {
+                producer.partitionsFor(topic);
+                return;
+            } catch (RuntimeException e) {
+                LOG.debug("telemetry: topic {} not known yet: {}", topic, e.toString());
+            }
         }
     }
 
