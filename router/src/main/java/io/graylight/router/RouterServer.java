@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The router, wired: {@code listen.instances} {@link RouterVerticle}s (HTTP servers sharing one
- * port, one event loop each) whose requests go to the {@link OpsRoutes} or a {@link ProxyHandler}, a {@link ControlFollower} keeping the {@link DecisionBook} current, a
- * {@link TelemetryPublisher}, and Micrometer metrics (the router's own and Vert.x's HTTP metrics).
+ * port, one event loop each) whose requests go to the {@link OpsRoutes} or a {@link ProxyHandler},
+ * a {@link ControlFollower} keeping the {@link DecisionBook} current, a {@link TelemetryPublisher},
+ * and Micrometer metrics (the router's own; Vert.x's HTTP metrics too with {@code metrics.vertx}).
  * {@link #close()} drains: the server stops accepting, in-flight calls finish (up to the grace
  * period), then queued telemetry is sent and Kafka clients close.
  */
@@ -49,8 +50,8 @@ public final class RouterServer implements AutoCloseable {
     private final RouterMetrics metrics;
     private final long graceMillis;
 
-    private RouterServer(Vertx vertx, String deployment, int port, List<RouterVerticle> verticles, DecisionBook book, ControlFollower follower,
-            TelemetryPublisher telemetry, RouterMetrics metrics, long graceMillis) {
+    private RouterServer(Vertx vertx, String deployment, int port, List<RouterVerticle> verticles, DecisionBook book,
+            ControlFollower follower, TelemetryPublisher telemetry, RouterMetrics metrics, long graceMillis) {
         this.vertx = vertx;
         this.deployment = deployment;
         this.port = port;

@@ -36,9 +36,10 @@ import java.util.concurrent.TimeoutException;
  * when it ends. Adds {@code X-Graylight-Cohort} and {@code X-Graylight-Request-Id} (the event id,
  * for feedback). A canary call that fails before any byte reached the client (connection error
  * or 5xx) is retried on the baseline when configured; the failure is still recorded. Runs on
- * the event loop: nothing here blocks. One instance per event loop (each {@link io.graylight.router.RouterVerticle}
- * has its own, with its own {@link HttpClient}, so upstream connections stay on the event loop
- * that uses them); what they share (book, telemetry, recent calls, metrics) takes no lock per call.
+ * the event loop: nothing here blocks. One instance per event loop (each
+ * {@link io.graylight.router.RouterVerticle} has its own, with its own {@link HttpClient}, so
+ * upstream connections stay on the event loop that uses them); what the instances share (book,
+ * telemetry, recent calls, metrics) takes no lock per call.
  */
 public final class ProxyHandler {
 
