@@ -47,6 +47,9 @@ public final class MockLlmCommand implements Callable<Integer> {
     @Option(names = "--drop-usage", description = "leave usage out")
     boolean dropUsage;
 
+    @Option(names = "--instances", description = "HTTP server instances, one event loop each (default: the cores)")
+    Integer instances;
+
     @Option(names = "--seed", defaultValue = "1", description = "random seed (${DEFAULT-VALUE})")
     long seed;
 
@@ -59,7 +62,12 @@ public final class MockLlmCommand implements Callable<Integer> {
             System.err.println("mock-llm: " + e.getMessage());
             return 2;
         }
-        MockLlmServer server = new MockLlmServer(null, version, ttftMs, perTokenMs, seed).start(host, port);
+        if (instances != null && instances < 1) {
+            System.err.println("mock-llm: --instances must be at least 1");
+            return 2;
+        }
+        MockLlmServer server = new MockLlmServer(null, version, ttftMs, perTokenMs, seed,
+                instances == null ? Runtime.getRuntime().availableProcessors() : instances).start(host, port);
         server.setFaults(faults);
         System.out.println("mock LLM " + version + " listening on " + host + ":" + server.port()
                 + " (faults: PUT /mock/faults with JSON, e.g. {\"errorRate\":0.1})");

@@ -1,8 +1,12 @@
 package io.graylight.mockllm;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.graylight.contracts.json.Json;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -10,8 +14,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,42 +30,96 @@ import java.util.concurrent.atomic.AtomicLong;
  * token, each scaled by a log-normal jitter (sigma 0.25) and by the {@link MockFaults#slowFactor}.
  * Output length is the request's {@code max_tokens} (capped at 512), else 16 to 128 tokens.
  * Faults ({@link MockFaults}) change live with {@link #setFaults} or {@code PUT /mock/faults}
- * (JSON of the record's fields). Non-blocking: delays are Vert.x timers.
+ * (JSON of the record's fields). Non-blocking: delays are Vert.x timers. Served by several HTTP
+ * server instances on one port (default: one per core), each on its own event loop.
  */
 public final class MockLlmServer implements AutoCloseable {
 
-    private static final String WORDS = "the canary sings while the baseline hums along a gray release of careful steps";
+    private static final String[] WORD_LIST =
+            "the canary sings while the baseline hums along a gray release of careful steps".split(" ");
 
     private final Vertx vertx;
     private final boolean ownVertx;
     private final String version;
     private final double ttftMs;
     private final double perTokenMs;
+    private static final java.util.concurrent.atomic.AtomicInteger SHARED_PORT_KEYS = new java.util.concurrent.atomic.AtomicInteger();
+
+    private final int instances;
     private final SplittableRandom seeds;
     private final AtomicLong calls = new AtomicLong();
     private volatile MockFaults faults = MockFaults.NONE;
-    private HttpServer server;
+    private final List<String> deployments = new ArrayList<>();
+    private int port;
     private boolean closed;
 
+    /** A mock on as many event loops as there are cores. */
     public MockLlmServer(Vertx vertx, String version, double ttftMs, double perTokenMs, long seed) {
+        this(vertx, version, ttftMs, perTokenMs, seed, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A mock served by {@code instances} HTTP servers on one port, one event loop each. */
+    public MockLlmServer(Vertx vertx, String version, double ttftMs, double perTokenMs, long seed, int instances) {
+        if (instances < 1) {
+            throw new IllegalArgumentException("instances must be at least 1: " + instances);
+        }
         this.vertx = vertx == null ? Vertx.vertx() : vertx;
         this.ownVertx = vertx == null;
         this.version = version;
         this.ttftMs = ttftMs;
         this.perTokenMs = perTokenMs;
         this.seeds = new SplittableRandom(seed);
+        this.instances = instances;
     }
 
-    /** Starts listening on {@code port} (0 = a free one) and returns this. */
+    /**
+     * Starts listening on {@code port} (0 = a free one) and returns this. All instances share the
+     * port, so the mock is not a single event loop that a benchmark would measure instead of what
+     * is in front of it.
+     */
     public MockLlmServer start(String host, int port) throws Exception {
-        server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setTcpNoDelay(true))
-                .requestHandler(this::handle);
-        server.listen(port, host).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        // Vert.x: servers bound to the same negative port share one free port; port 0 would give
+        // each instance its own. A key of its own per mock, in case two mocks share a Vertx.
+        int bindPort = port != 0 ? port : -1 - SHARED_PORT_KEYS.getAndIncrement() % 60_000;
+        List<Instance> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+        deployments.add(vertx.deployVerticle(() -> {
+            Instance instance = new Instance(host, bindPort, random());
+            started.add(instance);
+            return instance;
+        }, new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
+        this.port = started.get(0).server.actualPort();
+        for (Instance instance : started) {
+            if (instance.server.actualPort() != this.port) {
+                throw new IllegalStateException("mock LLM instances listen on different ports: " + this.port + " and "
+                        + instance.server.actualPort());
+            }
+        }
         return this;
     }
 
+    /** One HTTP server of the mock, on its event loop, with its own random numbers (no lock per call). */
+    private final class Instance extends VerticleBase {
+        private final String host;
+        private final int bindPort;
+        private final SplittableRandom random;
+        private HttpServer server;
+
+        Instance(String host, int bindPort, SplittableRandom random) {
+            this.host = host;
+            this.bindPort = bindPort;
+            this.random = random;
+        }
+
+        @Override
+        public Future<?> start() {
+            server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setTcpNoDelay(true))
+                    .requestHandler(request -> handle(request, random));
+            return server.listen(bindPort, host);
+        }
+    }
+
     public int port() {
-        return server.actualPort();
+        return port;
     }
 
     public String url() {
@@ -85,7 +144,7 @@ public final class MockLlmServer implements AutoCloseable {
         }
     }
 
-    private void handle(HttpServerRequest request) {
+    private void handle(HttpServerRequest request, SplittableRandom random) {
         String path = request.path();
         if (path.equals("/mock/faults")) {
             faultsEndpoint(request);
@@ -102,10 +161,10 @@ public final class MockLlmServer implements AutoCloseable {
             return;
         }
         calls.incrementAndGet();
-        request.body().onSuccess(body -> answer(request, path, body));
+        request.body().onSuccess(body -> answer(request, path, body, random));
     }
 
-    private void answer(HttpServerRequest request, String path, Buffer body) {
+    private void answer(HttpServerRequest request, String path, Buffer body, SplittableRandom random) {
         JsonNode json;
         try {
             json = Json.MAPPER.readTree(body.getBytes());
@@ -117,7 +176,6 @@ public final class MockLlmServer implements AutoCloseable {
             error(request.response(), 400, "invalid_request_error", "body must be a JSON object");
             return;
         }
-        SplittableRandom random = random();
         MockFaults f = faults;
         long inputTokens = Math.max(1, body.length() / 4);
         if (random.nextDouble() < f.errorRate()) {
@@ -141,7 +199,9 @@ public final class MockLlmServer implements AutoCloseable {
         boolean includeUsage = json.path("stream_options").path("include_usage").asBoolean(false);
         double first = stall + jitter(random, ttftMs) * f.slowFactor();
         double perToken = perTokenMs * f.slowFactor();
-        String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        // the instance's own random numbers: UUID.randomUUID() would queue every event loop on one SecureRandom lock
+        String id = (chat ? "chatcmpl-" : "cmpl-") + Long.toHexString(random.nextLong() | Long.MIN_VALUE)
+                + Integer.toHexString(random.nextInt() | Integer.MIN_VALUE).substring(0, 4);
         String usage = usage(inputTokens, outputTokens, f);
         if (!stream) {
             delay(first + perToken * outputTokens, () -> json(request.response(), 200,
@@ -226,8 +286,7 @@ public final class MockLlmServer implements AutoCloseable {
     }
 
     private static String word(int i) {
-        String[] words = WORDS.split(" ");
-        return words[i % words.length];
+        return WORD_LIST[i % WORD_LIST.length];
     }
 
     private static Buffer sse(String data) {
@@ -279,8 +338,9 @@ public final class MockLlmServer implements AutoCloseable {
         json(response, status, "{\"error\":{\"message\":" + quote(message) + ",\"type\":\"" + code + "\",\"code\":\"" + code + "\"}}");
     }
 
-    private static String quote(String text) {
-        return Json.toString(text);
+    /** A JSON string literal: Jackson's encoder alone, as a whole generator per string costs more than the rest of an answer. */
+    static String quote(String text) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
     }
 
     private static long now() {
@@ -293,8 +353,8 @@ public final class MockLlmServer implements AutoCloseable {
             return;
         }
         closed = true;
-        if (server != null) {
-            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        for (String deployment : deployments) {
+            vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
         if (ownVertx) {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code graylight router --config router.yaml [--port N] [--kafka HOST:PORT]}: runs the router
+ * {@code graylight router --config router.yaml [--port N] [--instances N] [--kafka HOST:PORT]}: runs the router
  * until SIGTERM/SIGINT, then drains in-flight calls. Options override the file's values.
  */
 @Command(name = "router", mixinStandardHelpOptions = true,
@@ -23,6 +23,9 @@ public final class RouterMain implements Callable<Integer> {
 
     @Option(names = "--port", description = "listen port (overrides listen.port; 0 = any free port)")
     Integer port;
+
+    @Option(names = "--instances", description = "HTTP server verticle instances, one event loop each (overrides listen.instances; default: the cores)")
+    Integer instances;
 
     @Option(names = "--kafka", description = "Kafka bootstrap servers (overrides kafka.bootstrapServers)")
     String kafka;
@@ -39,12 +42,13 @@ public final class RouterMain implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
-        RouterConfig effective = new RouterConfig(
-                port == null ? loaded.listen() : new RouterConfig.Listen(loaded.listen().host(), port),
-                kafka == null ? loaded.kafka() : new RouterConfig.Kafka(kafka, loaded.kafka().topicPrefix(), loaded.kafka().properties()),
-                loaded.telemetry(), loaded.userId(), loaded.attributes(), loaded.upstream(),
-                adminTokenEnv == null ? loaded.admin() : new RouterConfig.Admin(loaded.admin().token(), adminTokenEnv),
-                loaded.metrics(), loaded.releases());
+        RouterConfig effective;
+        try {
+            effective = effective(loaded);
+        } catch (IllegalArgumentException e) {
+            System.err.println("router: " + e.getMessage());
+            return 2;
+        }
         RouterServer router;
         try {
             router = RouterServer.start(effective);
@@ -65,6 +69,17 @@ public final class RouterMain implements Callable<Integer> {
         }, "graylight-router-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The file's config with the command line's overrides. */
+    private RouterConfig effective(RouterConfig loaded) {
+        return new RouterConfig(
+                new RouterConfig.Listen(loaded.listen().host(), port == null ? loaded.listen().port() : port,
+                        instances == null ? loaded.listen().instances() : instances),
+                kafka == null ? loaded.kafka() : new RouterConfig.Kafka(kafka, loaded.kafka().topicPrefix(), loaded.kafka().properties()),
+                loaded.telemetry(), loaded.userId(), loaded.attributes(), loaded.upstream(),
+                adminTokenEnv == null ? loaded.admin() : new RouterConfig.Admin(loaded.admin().token(), adminTokenEnv),
+                loaded.metrics(), loaded.releases());
     }
 
     public static void main(String[] args) {

@@ -13,27 +13,26 @@ import io.graylight.router.routing.UserAttributes;
 import io.graylight.router.routing.UserIdentity;
 import io.graylight.router.telemetry.RecentRequests;
 import io.graylight.router.telemetry.TelemetryPublisher;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The router, wired: a Vert.x HTTP server whose requests go to the {@link OpsRoutes} or the
- * {@link ProxyHandler}, a {@link ControlFollower} keeping the {@link DecisionBook} current, a
- * {@link TelemetryPublisher}, and Micrometer metrics (the router's own and Vert.x's HTTP metrics).
+ * The router, wired: {@code listen.instances} {@link RouterVerticle}s (HTTP servers sharing one
+ * port, one event loop each) whose requests go to the {@link OpsRoutes} or a {@link ProxyHandler},
+ * a {@link ControlFollower} keeping the {@link DecisionBook} current, a {@link TelemetryPublisher},
+ * and Micrometer metrics (the router's own; Vert.x's HTTP metrics too with {@code metrics.vertx}).
  * {@link #close()} drains: the server stops accepting, in-flight calls finish (up to the grace
  * period), then queued telemetry is sent and Kafka clients close.
  */
@@ -42,22 +41,26 @@ public final class RouterServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
 
     private final Vertx vertx;
-    private final HttpServer server;
+    private final String deployment;
+    private final int port;
+    private final List<RouterVerticle> verticles;
     private final DecisionBook book;
     private final ControlFollower follower;
     private final TelemetryPublisher telemetry;
     private final RouterMetrics metrics;
-    private final Duration grace;
+    private final long graceMillis;
 
-    private RouterServer(Vertx vertx, HttpServer server, DecisionBook book, ControlFollower follower,
-            TelemetryPublisher telemetry, RouterMetrics metrics, Duration grace) {
+    private RouterServer(Vertx vertx, String deployment, int port, List<RouterVerticle> verticles, DecisionBook book,
+            ControlFollower follower, TelemetryPublisher telemetry, RouterMetrics metrics, long graceMillis) {
         this.vertx = vertx;
-        this.server = server;
+        this.deployment = deployment;
+        this.port = port;
+        this.verticles = List.copyOf(verticles);
         this.book = book;
         this.follower = follower;
         this.telemetry = telemetry;
         this.metrics = metrics;
-        this.grace = grace;
+        this.graceMillis = graceMillis;
     }
 
     /** Starts the router and returns once it listens. */
@@ -65,12 +68,15 @@ public final class RouterServer implements AutoCloseable {
         Map<String, Map<String, String>> userAttributes = config.attributes().file() == null ? Map.of()
                 : ConfigLoader.loadUserAttributes(Path.of(config.attributes().file()));
         RouterMetrics metrics = new RouterMetrics();
+        // enough event loops for every server instance, whatever the core count says
+        VertxOptions options = new VertxOptions().setEventLoopPoolSize(
+                Math.max(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, config.listen().instances()));
         Vertx vertx = config.metrics().vertx()
                 ? Vertx.builder()
-                        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                        .with(options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
                         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
                         .build()
-                : Vertx.vertx();
+                : Vertx.vertx(options);
         try {
             DecisionBook book = new DecisionBook();
             RouterConfig.Kafka kafka = config.kafka();
@@ -94,31 +100,35 @@ public final class RouterServer implements AutoCloseable {
                     metrics.propagation(Duration.between(emitted, entry.appliedAt()));
                 }
             });
-            HttpClient client = vertx.createHttpClient(
-                    new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                            .setConnectTimeout((int) config.upstream().connect().toMillis()),
-                    new PoolOptions().setHttp1MaxSize(256));
             RecentRequests recent = new RecentRequests(100_000);
-            ProxyHandler proxy = new ProxyHandler(vertx, client, config.upstream(), new ReleaseRoutes(config.releases()),
-                    new UserIdentity(config.userId()),
-                    new UserAttributes(config.attributes().headerPrefix(), userAttributes, config.userId().header()),
-                    book, telemetry, recent, metrics);
+            ReleaseRoutes routes = new ReleaseRoutes(config.releases());
+            UserIdentity identity = new UserIdentity(config.userId());
+            UserAttributes attributes = new UserAttributes(config.attributes().headerPrefix(), userAttributes, config.userId().header());
             OpsRoutes ops = new OpsRoutes(book, follower, telemetry, recent, metrics, config.releases(),
                     config.admin().resolvedToken());
-            HttpServer server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setIdleTimeout(0))
-                    .requestHandler(request -> {
-                        if (!ops.handle(request)) {
-                            proxy.handle(request);
-                        }
-                    });
-            server.listen(config.listen().port(), config.listen().host()).toCompletionStage().toCompletableFuture()
-                    .get(30, TimeUnit.SECONDS);
+            TelemetryPublisher t = telemetry;
+            // port 0 would give each instance its own free port; -1 makes them share one (Vert.x server sharing)
+            int port = config.listen().port() == 0 ? -1 : config.listen().port();
+            long grace = graceMillis(config.upstream().request());
+            List<RouterVerticle> verticles = new CopyOnWriteArrayList<>();
+            String deployment = vertx.deployVerticle(() -> {
+                RouterVerticle verticle = new RouterVerticle(config.listen().host(), port, config.upstream().connect().toMillis(), grace,
+                        ops, client -> new ProxyHandler(vertx, client, config.upstream(), routes, identity, attributes, book, t, recent, metrics));
+                verticles.add(verticle);
+                return verticle;
+            }, new DeploymentOptions().setInstances(config.listen().instances()))
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            int actual = verticles.get(0).actualPort();
+            if (verticles.stream().anyMatch(v -> v.actualPort() != actual)) {
+                throw new IllegalStateException("the router's server instances listen on different ports: "
+                        + verticles.stream().map(RouterVerticle::actualPort).toList());
+            }
             if (follower != null) {
                 follower.start();
             }
-            LOG.info("router listening on {}:{} for releases {}", config.listen().host(), server.actualPort(),
-                    config.releases().stream().map(RouterConfig.Release::name).toList());
-            return new RouterServer(vertx, server, book, follower, telemetry, metrics, config.upstream().request());
+            LOG.info("router listening on {}:{} ({} event loops) for releases {}", config.listen().host(), actual,
+                    verticles.size(), config.releases().stream().map(RouterConfig.Release::name).toList());
+            return new RouterServer(vertx, deployment, actual, verticles, book, follower, telemetry, metrics, grace);
         } catch (Exception e) {
             vertx.close();
             throw e;
@@ -126,7 +136,21 @@ public final class RouterServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.actualPort();
+        return port;
+    }
+
+    /** How many HTTP server instances (event loops) serve requests. */
+    public int instances() {
+        return verticles.size();
+    }
+
+    /** Requests received per server instance (Vert.x hands each new connection to the next instance). */
+    public List<Long> requestsPerInstance() {
+        return verticles.stream().map(RouterVerticle::requests).toList();
+    }
+
+    private static long graceMillis(Duration requestTimeout) {
+        return Math.min(requestTimeout.toMillis(), 30_000);
     }
 
     public DecisionBook book() {
@@ -148,9 +172,9 @@ public final class RouterServer implements AutoCloseable {
     /** Graceful: stop accepting, let in-flight calls finish (at most the request timeout, capped at 30 s), flush telemetry. */
     @Override
     public void close() throws Exception {
-        long graceMillis = Math.min(grace.toMillis(), 30_000);
         try {
-            server.shutdown(graceMillis, TimeUnit.MILLISECONDS).toCompletionStage().toCompletableFuture()
+            // each instance stops accepting and waits for its in-flight calls (RouterVerticle.stop)
+            vertx.undeploy(deployment).toCompletionStage().toCompletableFuture()
                     .get(graceMillis + 5_000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("shutdown: in-flight calls did not finish in time: {}", e.toString());

@@ -24,7 +24,7 @@ public record RouterConfig(
         List<Release> releases) {
 
     public RouterConfig {
-        listen = listen == null ? new Listen(null, null) : listen;
+        listen = listen == null ? new Listen(null, null, null) : listen;
         kafka = kafka == null ? new Kafka(null, null, null) : kafka;
         telemetry = telemetry == null ? new Telemetry(null, null, null) : telemetry;
         userId = userId == null ? new UserId(null, null) : userId;
@@ -42,14 +42,26 @@ public record RouterConfig(
         }
     }
 
-    /** Where the router listens; port 0 takes a free port. */
-    public record Listen(String host, Integer port) {
+    /**
+     * Where the router listens; port 0 takes a free port. {@code instances} HTTP server verticles
+     * share the port, each on its own event loop (default: the available cores), so one busy
+     * event loop does not cap the router at one core.
+     */
+    public record Listen(String host, Integer port, Integer instances) {
         public Listen {
             host = host == null ? "0.0.0.0" : host;
             port = port == null ? 8080 : port;
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be in [0, 65535]: " + port);
             }
+            instances = instances == null ? Runtime.getRuntime().availableProcessors() : instances;
+            if (instances < 1 || instances > 256) {
+                throw new IllegalArgumentException("instances must be in [1, 256]: " + instances);
+            }
+        }
+
+        public Listen(String host, Integer port) {
+            this(host, port, null);
         }
     }
 
@@ -161,10 +173,14 @@ public record RouterConfig(
         }
     }
 
-    /** Whether Vert.x's own HTTP server and client metrics join the router's on {@code /metrics} (on by default). */
+    /**
+     * Whether Vert.x's own HTTP server and client metrics join the router's on {@code /metrics}.
+     * Off by default: they build tags and look meters up on every call (some 15 % of the router's
+     * event-loop time in a profile) and repeat what the router's own request metrics say.
+     */
     public record Metrics(Boolean vertx) {
         public Metrics {
-            vertx = vertx == null || vertx;
+            vertx = vertx != null && vertx;
         }
     }
 

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -31,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * routes), then live. Both topics are compacted, so the start replays only the latest state.
  *
  * <p>It is {@link #caughtUp() caught up} once it has read to the end offsets it saw at start.
- * Connectivity is probed every second with an end-offsets request; while Kafka is unreachable
+ * Connectivity is checked every second: fetches answered since the last check prove it, else an
+ * end-offsets request is sent (that blocks this thread, so it is not done while fetches flow, when
+ * it would hold up a decision arriving meanwhile); while Kafka is unreachable
  * the book keeps the last known decisions, and {@link #connected()} says so.
  */
 public final class ControlFollower implements AutoCloseable {
@@ -55,6 +59,9 @@ public final class ControlFollower implements AutoCloseable {
     private volatile boolean connected;
     private volatile Instant lastContact;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
+    // follower thread only
+    private Metric fetchTotal;
+    private double fetchesAtLastProbe;
 
     public ControlFollower(String bootstrapServers, Map<String, String> extra, String decisionsTopic,
             String targetingTopic, DecisionBook book) {
@@ -176,6 +183,14 @@ public final class ControlFollower implements AutoCloseable {
     }
 
     private void probe(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> partitions) {
+        // Fetches answered since the last probe prove the broker is there without a request of
+        // our own: an end-offsets call blocks this thread, and a decision arriving meanwhile waits.
+        double fetches = fetchesAnswered(c);
+        if (fetches > fetchesAtLastProbe) {
+            fetchesAtLastProbe = fetches;
+            contact();
+            return;
+        }
         try {
             c.endOffsets(partitions, PROBE_TIMEOUT);
             contact();
@@ -185,6 +200,21 @@ public final class ControlFollower implements AutoCloseable {
             }
             connected = false;
         }
+    }
+
+    /** The consumer's count of answered fetch requests ({@code fetch-total}), or NaN if it has none. */
+    private double fetchesAnswered(KafkaConsumer<byte[], byte[]> c) {
+        if (fetchTotal == null) {
+            for (Map.Entry<MetricName, ? extends Metric> m : c.metrics().entrySet()) {
+                if (m.getKey().name().equals("fetch-total") && m.getKey().group().equals("consumer-fetch-manager-metrics")) {
+                    fetchTotal = m.getValue();
+                }
+            }
+            if (fetchTotal == null) {
+                return Double.NaN;
+            }
+        }
+        return fetchTotal.metricValue() instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     private void contact() {

@@ -17,18 +17,17 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The router's Prometheus metrics: requests by release, cohort and status; latency and TTFT by
  * release and cohort; decision age and propagation time; Kafka connectivity; telemetry
- * published, sent, failed and dropped. Meters are cached so a request does one map lookup.
+ * published, sent, failed and dropped. Meters are cached per release, so a request does one map lookup.
  */
 public final class RouterMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
-    private final Map<String, Timer> latency = new ConcurrentHashMap<>();
-    private final Map<String, Timer> ttft = new ConcurrentHashMap<>();
+    private final Map<String, ReleaseMeters> byRelease = new ConcurrentHashMap<>();
     private final Timer propagation;
     private final Counter retries;
     private final Counter upstreamFailures;
@@ -79,17 +78,57 @@ public final class RouterMetrics {
     }
 
     public void request(String release, Cohort cohort, RequestStatus status, double latencyMs, Double ttftMs) {
-        String key = release + '\0' + cohort.wireName();
-        requests.computeIfAbsent(key + '\0' + status.wireName(), k -> Counter.builder("graylight.router.requests")
-                .tag("release", release).tag("cohort", cohort.wireName()).tag("status", status.wireName())
-                .register(registry)).increment();
-        latency.computeIfAbsent(key, k -> Timer.builder("graylight.router.latency").tag("release", release)
-                .tag("cohort", cohort.wireName()).publishPercentiles(0.5, 0.95, 0.99).register(registry))
-                .record((long) (latencyMs * 1000), TimeUnit.MICROSECONDS);
-        if (ttftMs != null) {
-            ttft.computeIfAbsent(key, k -> Timer.builder("graylight.router.ttft").tag("release", release)
-                    .tag("cohort", cohort.wireName()).publishPercentiles(0.5, 0.95).register(registry))
-                    .record((long) (ttftMs * 1000), TimeUnit.MICROSECONDS);
+        ReleaseMeters meters = byRelease.get(release);
+        if (meters == null) {
+            meters = byRelease.computeIfAbsent(release, ReleaseMeters::new);
+        }
+        meters.request(cohort, status, latencyMs, ttftMs);
+    }
+
+    /**
+     * One release's meters, registered on first use and then indexed by the enums' ordinals: a
+     * request does one map lookup and builds no key, tag or meter id.
+     */
+    private final class ReleaseMeters {
+        private static final Cohort[] COHORTS = Cohort.values();
+        private static final RequestStatus[] STATUSES = RequestStatus.values();
+
+        private final String release;
+        private final AtomicReferenceArray<Counter> requests = new AtomicReferenceArray<>(COHORTS.length * STATUSES.length);
+        private final AtomicReferenceArray<Timer> latency = new AtomicReferenceArray<>(COHORTS.length);
+        private final AtomicReferenceArray<Timer> ttft = new AtomicReferenceArray<>(COHORTS.length);
+
+        ReleaseMeters(String release) {
+            this.release = release;
+        }
+
+        void request(Cohort cohort, RequestStatus status, double latencyMs, Double ttftMs) {
+            int c = cohort.ordinal();
+            int slot = c * STATUSES.length + status.ordinal();
+            Counter counter = requests.get(slot);
+            if (counter == null) {
+                // registering twice returns the same meter, so a race here is harmless
+                counter = Counter.builder("graylight.router.requests").tag("release", release).tag("cohort", cohort.wireName())
+                        .tag("status", status.wireName()).register(registry);
+                requests.set(slot, counter);
+            }
+            counter.increment();
+            Timer total = latency.get(c);
+            if (total == null) {
+                total = Timer.builder("graylight.router.latency").tag("release", release).tag("cohort", cohort.wireName())
+                        .publishPercentiles(0.5, 0.95, 0.99).register(registry);
+                latency.set(c, total);
+            }
+            total.record((long) (latencyMs * 1000), TimeUnit.MICROSECONDS);
+            if (ttftMs != null) {
+                Timer first = ttft.get(c);
+                if (first == null) {
+                    first = Timer.builder("graylight.router.ttft").tag("release", release).tag("cohort", cohort.wireName())
+                            .publishPercentiles(0.5, 0.95).register(registry);
+                    ttft.set(c, first);
+                }
+                first.record((long) (ttftMs * 1000), TimeUnit.MICROSECONDS);
+            }
         }
     }
 

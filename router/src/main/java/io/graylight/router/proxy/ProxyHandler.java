@@ -22,11 +22,11 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
+import java.net.URI;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
+import java.util.IdentityHashMap;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -36,15 +36,18 @@ import java.util.concurrent.TimeoutException;
  * when it ends. Adds {@code X-Graylight-Cohort} and {@code X-Graylight-Request-Id} (the event id,
  * for feedback). A canary call that fails before any byte reached the client (connection error
  * or 5xx) is retried on the baseline when configured; the failure is still recorded. Runs on
- * the event loop: nothing here blocks.
+ * the event loop: nothing here blocks. One instance per event loop (each
+ * {@link io.graylight.router.RouterVerticle} has its own, with its own {@link HttpClient}, so
+ * upstream connections stay on the event loop that uses them); what the instances share (book,
+ * telemetry, recent calls, metrics) takes no lock per call.
  */
 public final class ProxyHandler {
 
     public static final String COHORT_HEADER = "X-Graylight-Cohort";
     public static final String REQUEST_ID_HEADER = "X-Graylight-Request-Id";
 
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length");
+    private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length"};
 
     private final Vertx vertx;
     private final HttpClient client;
@@ -56,6 +59,27 @@ public final class ProxyHandler {
     private final TelemetryPublisher telemetry;
     private final RecentRequests recent;
     private final RouterMetrics metrics;
+    // parsed once: a request only reads them
+    private final long connectTimeoutMs;
+    private final long idleTimeoutMs;
+    private final long requestTimeoutMs;
+    private final Map<Target, Endpoint> endpoints = new IdentityHashMap<>();
+
+    /** Where a target's calls go, taken apart once instead of parsing its URL on every call. */
+    record Endpoint(String host, int port, boolean ssl, String basePath) {
+        static Endpoint of(Target target) {
+            URI uri = target.uri();
+            boolean ssl = "https".equals(uri.getScheme());
+            int port = uri.getPort() >= 0 ? uri.getPort() : ssl ? 443 : 80;
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+            return new Endpoint(uri.getHost(), port, ssl, path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+        }
+
+        /** The upstream URI of a request: the target's path, then the request's. */
+        String uri(String requestUri) {
+            return basePath.isEmpty() ? requestUri : basePath + requestUri;
+        }
+    }
 
     public ProxyHandler(Vertx vertx, HttpClient client, RouterConfig.Upstream upstream, ReleaseRoutes routes,
             UserIdentity identity, UserAttributes attributes, DecisionBook book, TelemetryPublisher telemetry,
@@ -70,6 +94,13 @@ public final class ProxyHandler {
         this.telemetry = telemetry;
         this.recent = recent;
         this.metrics = metrics;
+        this.connectTimeoutMs = upstream.connect().toMillis();
+        this.idleTimeoutMs = upstream.idle().toMillis();
+        this.requestTimeoutMs = upstream.request().toMillis();
+        for (Release release : routes.releases()) {
+            endpoints.put(release.baseline(), Endpoint.of(release.baseline()));
+            endpoints.put(release.canary(), Endpoint.of(release.canary()));
+        }
     }
 
     /** The state of one proxied call. */
@@ -114,23 +145,29 @@ public final class ProxyHandler {
                 return; // the client went away while sending
             }
             call.body = ar.result();
-            long timeout = upstream.request().toMillis();
-            call.deadlineTimer = vertx.setTimer(timeout, id -> deadline(call));
+            call.deadlineTimer = vertx.setTimer(requestTimeoutMs, id -> deadline(call));
             attempt(call, cohort, false);
         });
     }
 
     private void attempt(Call call, Cohort cohort, boolean retry) {
         Target target = cohort == Cohort.CANARY ? call.release.canary() : call.release.baseline();
-        String eventId = UUID.randomUUID().toString();
+        String eventId = RequestIds.next();
         long attemptStart = System.nanoTime();
+        Endpoint endpoint = endpoints.get(target);
+        if (endpoint == null) {
+            endpoint = Endpoint.of(target); // a target not in the routes (never, but do not fail a call for it)
+        }
         RequestOptions options = new RequestOptions()
                 .setMethod(call.request.method())
-                .setAbsoluteURI(join(target.url(), call.request.uri()))
-                .setConnectTimeout(upstream.connect().toMillis())
-                .setIdleTimeout(upstream.idle().toMillis());
+                .setHost(endpoint.host())
+                .setPort(endpoint.port())
+                .setSsl(endpoint.ssl())
+                .setURI(endpoint.uri(call.request.uri()))
+                .setConnectTimeout(connectTimeoutMs)
+                .setIdleTimeout(idleTimeoutMs);
         call.request.headers().forEach((name, value) -> {
-            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+            if (!isHopByHop(name)) {
                 options.addHeader(name, value);
             }
         });
@@ -180,7 +217,7 @@ public final class ProxyHandler {
             out.setStatusMessage(up.statusMessage());
         }
         up.headers().forEach((name, value) -> {
-            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+            if (!isHopByHop(name)) {
                 out.headers().add(name, value);
             }
         });
@@ -192,7 +229,7 @@ public final class ProxyHandler {
             out.setChunked(true);
         }
         String contentType = up.getHeader(HttpHeaders.CONTENT_TYPE);
-        boolean sse = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+        boolean sse = contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
         UsageScanner usage = new UsageScanner(sse);
         long[] firstChunk = {-1};
         up.handler(chunk -> {
@@ -253,7 +290,7 @@ public final class ProxyHandler {
         String cohortName = call.upstreamRequest == null ? null : call.upstreamRequest.headers().get(COHORT_HEADER);
         Cohort cohort = "canary".equals(cohortName) ? Cohort.CANARY : Cohort.BASELINE;
         Target target = cohort == Cohort.CANARY ? call.release.canary() : call.release.baseline();
-        String eventId = call.upstreamRequest == null ? UUID.randomUUID().toString() : call.upstreamRequest.headers().get(REQUEST_ID_HEADER);
+        String eventId = call.upstreamRequest == null ? RequestIds.next() : call.upstreamRequest.headers().get(REQUEST_ID_HEADER);
         record(call, cohort, target, eventId, RequestStatus.TIMEOUT, call.started, null, null);
     }
 
@@ -281,8 +318,14 @@ public final class ProxyHandler {
         metrics.request(call.release.name(), cohort, status, latencyMs, ttftMs);
     }
 
-    static String join(String base, String uri) {
-        return base.endsWith("/") ? base.substring(0, base.length() - 1) + uri : base + uri;
+    /** Whether a header only concerns one connection (or is set by the client itself): compared in place, no lower-casing. */
+    static boolean isHopByHop(String name) {
+        for (String hop : HOP_BY_HOP) {
+            if (hop.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isTimeout(Throwable e) {

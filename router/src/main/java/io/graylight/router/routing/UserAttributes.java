@@ -15,22 +15,30 @@ public final class UserAttributes {
     private final String prefix;
     private final Map<String, Map<String, String>> byUser;
     private final String userHeader;
+    private final String releaseHeader;
 
     public UserAttributes(String headerPrefix, Map<String, Map<String, String>> byUser, String userHeader) {
         this.prefix = headerPrefix.toLowerCase(Locale.ROOT);
         this.byUser = Map.copyOf(byUser);
         this.userHeader = userHeader.toLowerCase(Locale.ROOT);
+        this.releaseHeader = prefix + "release";
     }
 
     public Map<String, String> of(String userId, MultiMap headers) {
-        Map<String, String> attributes = new HashMap<>(userId == null ? Map.of() : byUser.getOrDefault(userId, Map.of()));
+        Map<String, String> fromFile = userId == null ? Map.of() : byUser.getOrDefault(userId, Map.of());
+        Map<String, String> attributes = null;
+        int p = prefix.length();
         for (Map.Entry<String, String> header : headers) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (name.startsWith(prefix) && name.length() > prefix.length() && !name.equals(userHeader)
-                    && !name.equals(prefix + "release")) {
-                attributes.put(name.substring(prefix.length()), header.getValue());
+            String name = header.getKey();
+            // most headers do not start with the prefix: compare in place, lower-case only the ones that do
+            if (name.length() > p && name.regionMatches(true, 0, prefix, 0, p) && !name.equalsIgnoreCase(userHeader)
+                    && !name.equalsIgnoreCase(releaseHeader)) {
+                if (attributes == null) {
+                    attributes = new HashMap<>(fromFile);
+                }
+                attributes.put(name.substring(p).toLowerCase(Locale.ROOT), header.getValue());
             }
         }
-        return attributes;
+        return attributes == null ? fromFile : attributes;
     }
 }

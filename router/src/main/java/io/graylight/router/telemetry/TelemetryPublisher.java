@@ -8,11 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -27,13 +29,21 @@ import org.slf4j.LoggerFactory;
  * Kafka producer. When Kafka is slow or down the queue fills and further events are dropped and
  * counted, so memory stays bounded; the producer's own buffer is bounded too and its sends give up
  * after {@code max.block.ms}.
+ *
+ * <p>Every event loop publishes, so the queue takes no lock (an {@code ArrayBlockingQueue} has
+ * one lock for both ends, which the event loops and the sender would contend for on every call):
+ * a lock-free queue bounded by a counter, and a sender that naps {@value #IDLE_MS} ms when it
+ * finds the queue empty (the producer lingers longer than that anyway).
  */
 public final class TelemetryPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryPublisher.class);
     private static final int BATCH = 512;
+    private static final long IDLE_MS = 5;
 
-    private final BlockingQueue<TelemetryEvent> queue;
+    private final Queue<TelemetryEvent> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final int bufferSize;
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
     private final TelemetryCodec codec = new TelemetryCodec();
@@ -72,7 +82,7 @@ public final class TelemetryPublisher implements AutoCloseable {
     private TelemetryPublisher(KafkaProducer<byte[], byte[]> producer, String topic, int bufferSize) {
         this.producer = producer;
         this.topic = topic;
-        this.queue = new ArrayBlockingQueue<>(bufferSize);
+        this.bufferSize = bufferSize;
         this.sender = new Thread(this::run, "graylight-telemetry-sender");
         sender.setDaemon(true);
         if (producer != null) {
@@ -88,10 +98,12 @@ public final class TelemetryPublisher implements AutoCloseable {
         if (producer == null) {
             return false;
         }
-        if (!queue.offer(event)) {
+        if (size.incrementAndGet() > bufferSize) {
+            size.decrementAndGet();
             dropped.incrementAndGet();
             return false;
         }
+        queue.add(event);
         return true;
     }
 
@@ -116,28 +128,46 @@ public final class TelemetryPublisher implements AutoCloseable {
     }
 
     public int queued() {
-        return queue.size();
+        return size.get();
     }
 
     private void run() {
         List<TelemetryEvent> batch = new ArrayList<>(BATCH);
         try {
-            while (running || !queue.isEmpty()) {
-                TelemetryEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
+            awaitMetadata();
+            while (running || size.get() > 0) {
+                TelemetryEvent event;
+                while (batch.size() < BATCH && (event = queue.poll()) != null) {
+                    batch.add(event);
+                }
+                if (batch.isEmpty()) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(IDLE_MS));
                     continue;
                 }
-                batch.add(first);
-                queue.drainTo(batch, BATCH - 1);
-                for (TelemetryEvent event : batch) {
-                    send(event);
+                size.addAndGet(-batch.size());
+                for (TelemetryEvent e : batch) {
+                    send(e);
                 }
                 batch.clear();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             stopped.countDown();
+        }
+    }
+
+    /**
+     * Learns the topic's partitions before the first send: a send waits at most
+     * {@code max.block.ms} for them and then fails, so on a slow start (a busy broker) the first
+     * calls' events would be lost. Meanwhile events wait in the queue (bounded as ever).
+     */
+    private void awaitMetadata() {
+        while (running) {
+            try {
+                producer.partitionsFor(topic);
+                return;
+            } catch (RuntimeException e) {
+                LOG.debug("telemetry: topic {} not known yet: {}", topic, e.toString());
+            }
         }
     }
 
@@ -161,7 +191,7 @@ public final class TelemetryPublisher implements AutoCloseable {
     public void close(Duration timeout) throws InterruptedException {
         running = false;
         if (!stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            LOG.warn("telemetry: {} events still queued at shutdown are lost", queue.size());
+            LOG.warn("telemetry: {} events still queued at shutdown are lost", size.get());
         }
         if (producer != null) {
             producer.close(timeout);

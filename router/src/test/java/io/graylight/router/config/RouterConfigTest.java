@@ -26,6 +26,24 @@ class RouterConfigTest {
         assertThat(config.kafka().decisionsTopic()).isEqualTo("graylight.decisions");
         assertThat(config.upstream().retryCanaryOnBaseline()).isFalse();
         assertThat(config.userId().sources()).containsExactly("header", "jwt-sub", "api-key");
+        assertThat(config.listen().instances()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(config.metrics().vertx()).isFalse();
+    }
+
+    @Test
+    void serverInstancesMustBeAtLeastOne() throws Exception {
+        Path file = write("""
+                listen:
+                  instances: 0
+                releases:
+                  - name: chat
+                    baseline: {url: "http://localhost:9001", version: v1}
+                    canary: {url: "http://localhost:9002", version: v2}
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageStartingWith(file + ":2:3:")
+                .hasMessageContaining("instances must be in [1, 256]: 0");
+        Files.writeString(file, Files.readString(file).replace("instances: 0", "instances: 3"));
+        assertThat(ConfigLoader.load(file).listen().instances()).isEqualTo(3);
     }
 
     @Test
