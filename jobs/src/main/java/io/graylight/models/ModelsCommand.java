@@ -38,10 +38,11 @@ import smile.validation.metric.AUC;
  * {@code graylight models train anomaly|targeting} and {@code graylight models evaluate}: train
  * the Smile models on simulated data (reproducible from the seed), write
  * {@code DIR/MODEL/VERSION/} (model, SHA-256, metadata.json) with an evaluation report
- * ({@code report.md}) and a chart ({@code evaluation.png}), and re-evaluate shipped models.
+ * ({@code report.md}) and a chart ({@code evaluation.png}), and re-evaluate shipped models;
+ * {@code graylight models publish} ({@link PublishCommand}) rolls a version out to running jobs.
  */
-@Command(name = "models", mixinStandardHelpOptions = true, description = "Train and evaluate the anomaly and targeting models.",
-        subcommands = {ModelsCommand.Train.class, ModelsCommand.Evaluate.class, CommandLine.HelpCommand.class})
+@Command(name = "models", mixinStandardHelpOptions = true, description = "Train, evaluate and publish the anomaly and targeting models.",
+        subcommands = {ModelsCommand.Train.class, ModelsCommand.Evaluate.class, PublishCommand.class, CommandLine.HelpCommand.class})
 public final class ModelsCommand implements Callable<Integer> {
 
     @CommandLine.Spec
