@@ -33,7 +33,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * <p>Options ({@code --name value}): those of {@link JobOptions} ({@code bootstrap-servers},
  * {@code topic-prefix}, {@code consumer-group}, {@code max-out-of-orderness}, {@code idleness},
  * {@code delivery-guarantee}, {@code transaction-timeout}, {@code transactional-id-prefix}), and
- * {@code model-dir} ({@code ml-models/anomaly/v1}), {@code canary-effect} ({@code hold} or
+ * {@code model-dir} ({@code ml-models/anomaly/v2}), {@code canary-effect} ({@code hold} or
  * {@code rollback}; default hold), {@code hold} (how long an alert's hold lasts, default 2 min),
  * {@code pairing-grace} (how late a cohort's window may follow its partner, 30 s),
  * {@code idle-ttl} (state of a release without windows is dropped after, 1 h).
@@ -42,7 +42,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public final class AnomalyJob {
 
     public static final String NAME = "graylight-anomaly";
-    public static final String DEFAULT_MODEL_DIR = "ml-models/anomaly/v1";
+    public static final String DEFAULT_MODEL_DIR = "ml-models/anomaly/v2";
 
     private final Source<CohortMetrics, ?, ?> metrics;
     private final Source<ModelUpdate, ?, ?> models;

@@ -145,4 +145,34 @@ class UserScorerTest {
             }
         }
     }
+
+    @Test
+    void aRestoredTaskServesTheVersionItAgreedToNotTheConfiguredOne() throws Exception {
+        PastRollouts.Dataset data = PastRollouts.generate(7, 1_500);
+        TargetingModel v2Model = new TargetingTrainer(2, 20).fit("logistic-regression", data.x(), data.y(), 7);
+        Path v2 = ModelStore.write(root.resolve("restore"), new ModelMetadata("targeting", "v2", "logistic-regression",
+                TargetingModel.class.getName(), ModelStore.MODEL_FILE, UserFeatures.NAMES, 0.5, 7, "test", "none", 1_500, Map.of(),
+                ModelMetadata.SMILE_VERSION, "test"), v2Model);
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (var harness = harness(0.05)) {
+            harness.processBroadcastElement(new ModelUpdate("targeting", "v2", v2.toString()), 0);
+            snapshot = harness.snapshot(1, 1);
+        }
+        UserScorer scorer = new UserScorer(new UserScorer.Settings(modelDir.toString(), 5, 0.05, Duration.ofDays(7)));
+        try (var restored = new KeyedBroadcastOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(scorer, List.of(UserScorer.MODEL_STATE)),
+                TelemetryEvent::userId, Types.STRING, 1, 1, 0)) {
+            restored.setup();
+            restored.initializeState(snapshot);
+            restored.open();
+            assertThat(scorer.current().id()).isEqualTo("targeting@v1"); // open() loads the configured directory
+            PastRollouts.User user = PastRollouts.population(12, 40).stream()
+                    .filter(u -> PastRollouts.features(u, 12).requests >= 5).findFirst().orElseThrow();
+            for (TelemetryEvent event : PastRollouts.observe(user, 12)) {
+                restored.processElement(event, event.timestampMillis());
+            }
+            assertThat(scorer.current().id()).isEqualTo("targeting@v2");
+            assertThat(restored.extractOutputValues()).isNotEmpty().allSatisfy(s -> assertThat(s.version()).isEqualTo("v2"));
+        }
+    }
 }
