@@ -3,6 +3,8 @@ package io.graylight.anomaly;
 import io.graylight.contracts.alert.Alert;
 import io.graylight.contracts.alert.Effect;
 import io.graylight.contracts.metrics.CohortMetrics;
+import io.graylight.models.ModelUpdate;
+import io.graylight.models.ModelUpdates;
 import io.graylight.options.JobOptions;
 import io.graylight.sink.JsonKafkaSink;
 import io.graylight.types.JsonRecordDeserializer;
@@ -25,12 +27,13 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * → {@link AnomalyScorer} (Isolation Forests of {@code ml-models/anomaly/VERSION}) → exactly-once
  * to {@code graylight.alerts} (key = release). Model versions are switched live by records on the
  * compacted {@code graylight.models} topic (key = model, value {@code {"model":"anomaly",
- * "version":"v2","path":"/models/anomaly/v2"}}), broadcast to every scorer.
+ * "version":"v2","path":"/models/anomaly/v2"}}; {@code graylight models publish anomaly v2}),
+ * broadcast to every scorer ({@link ModelUpdates}).
  *
  * <p>Options ({@code --name value}): those of {@link JobOptions} ({@code bootstrap-servers},
  * {@code topic-prefix}, {@code consumer-group}, {@code max-out-of-orderness}, {@code idleness},
  * {@code delivery-guarantee}, {@code transaction-timeout}, {@code transactional-id-prefix}), and
- * {@code model-dir} ({@code ml-models/anomaly/v1}), {@code canary-effect} ({@code hold} or
+ * {@code model-dir} ({@code ml-models/anomaly/v2}), {@code canary-effect} ({@code hold} or
  * {@code rollback}; default hold), {@code hold} (how long an alert's hold lasts, default 2 min),
  * {@code pairing-grace} (how late a cohort's window may follow its partner, 30 s),
  * {@code idle-ttl} (state of a release without windows is dropped after, 1 h).
@@ -39,7 +42,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public final class AnomalyJob {
 
     public static final String NAME = "graylight-anomaly";
-    public static final String DEFAULT_MODEL_DIR = "ml-models/anomaly/v1";
+    public static final String DEFAULT_MODEL_DIR = "ml-models/anomaly/v2";
 
     private final Source<CohortMetrics, ?, ?> metrics;
     private final Source<ModelUpdate, ?, ?> models;
@@ -68,11 +71,16 @@ public final class AnomalyJob {
                 Duration.parse("PT" + params.get("pairing-grace", "30S").toUpperCase(Locale.ROOT)),
                 Duration.parse("PT" + params.get("idle-ttl", "1H").toUpperCase(Locale.ROOT)));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        new AnomalyJob(kafkaMetrics(options, null), kafkaModels(options),
+        forKafka(options, scorer).build(env);
+        env.execute(NAME);
+    }
+
+    /** The deployed wiring: metrics and model updates from Kafka, alerts exactly-once to Kafka. */
+    public static AnomalyJob forKafka(JobOptions options, AnomalyScorer scorer) {
+        return new AnomalyJob(kafkaMetrics(options, null), ModelUpdates.kafka(options, AnomalyScorer.MODEL),
                 JsonKafkaSink.create(options.bootstrapServers(), options.topics().alerts(), Alert::release,
                         options.deliveryGuarantee(), options.transactionalId("anomaly-alerts"), options.transactionTimeout()),
-                scorer, options.maxOutOfOrderness(), options.idleness()).build(env);
-        env.execute(NAME);
+                scorer, options.maxOutOfOrderness(), options.idleness());
     }
 
     public static KafkaSource<CohortMetrics> kafkaMetrics(JobOptions options, OffsetsInitializer stopAt) {
@@ -87,17 +95,6 @@ public final class AnomalyJob {
             builder.setBounded(stopAt);
         }
         return builder.build();
-    }
-
-    /** The compacted models topic, read from the beginning so the latest version per model wins. */
-    public static KafkaSource<ModelUpdate> kafkaModels(JobOptions options) {
-        return KafkaSource.<ModelUpdate>builder()
-                .setBootstrapServers(options.bootstrapServers())
-                .setTopics(options.topics().prefix() + "models")
-                .setGroupId(options.consumerGroup("anomaly-models"))
-                .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new JsonRecordDeserializer<>(ModelUpdate.class))
-                .build();
     }
 
     public DataStream<Alert> build(StreamExecutionEnvironment env) {
@@ -118,16 +115,7 @@ public final class AnomalyJob {
                 .filter(m -> m != null && m.release() != null && m.windowEnd() != null && m.cohort() != null)
                 .name("drop-unreadable-metrics")
                 .uid("anomaly-drop-unreadable");
-        // The model source never carries event time; idle, it must not hold the scorer's watermark back.
-        DataStream<ModelUpdate> updates = models == null
-                ? env.fromData(new ModelUpdate("none", "none", null)).returns(JsonTypeInfo.of(ModelUpdate.class))
-                : env.fromSource(models, WatermarkStrategy.<ModelUpdate>noWatermarks().withIdleness(Duration.ofSeconds(1)), "models")
-                        .uid("anomaly-models-source");
-        BroadcastStream<ModelUpdate> broadcast = updates
-                .filter(u -> u != null && u.path() != null || u != null && "none".equals(u.model()))
-                .name("valid-model-updates")
-                .uid("anomaly-valid-model-updates")
-                .broadcast(AnomalyScorer.MODEL_STATE);
+        BroadcastStream<ModelUpdate> broadcast = ModelUpdates.broadcast(env, models, AnomalyScorer.MODEL);
         DataStream<Alert> out = windows
                 .keyBy(CohortMetrics::release)
                 .connect(broadcast)

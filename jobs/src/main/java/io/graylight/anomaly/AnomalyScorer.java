@@ -9,18 +9,17 @@ import io.graylight.ml.anomaly.AnomalyScoring;
 import io.graylight.ml.anomaly.AnomalyVerdict;
 import io.graylight.ml.anomaly.CohortHistory;
 import io.graylight.ml.store.LoadedModel;
-import io.graylight.ml.store.ModelSlot;
+import io.graylight.models.LiveModel;
+import io.graylight.models.ModelUpdate;
+import io.graylight.models.ModelUpdates;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -28,8 +27,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.graylight.types.JsonTypeInfo;
 
 /**
@@ -38,19 +35,18 @@ import io.graylight.types.JsonTypeInfo;
  * (keyed state), and emits an {@link Alert} when the verdict is anomalous.
  *
  * <p>The model is loaded once per task in {@code open()} from the configured directory and can be
- * replaced while running by a {@link ModelUpdate} on the broadcast input; a model that fails
- * verification is refused with the reason in the log and the {@code modelRefusals} counter, and the
- * previous one keeps scoring. The path in force is kept in broadcast state, so a restored job
- * serves the version it served before. State is bounded: at most a few unpaired windows per
+ * replaced while running by a {@link ModelUpdate} on the broadcast input ({@link LiveModel}: a model
+ * that fails verification is refused with the reason in the log and the {@code modelRefusals}
+ * counter, and the previous one keeps scoring; the version in force is kept in broadcast state, so
+ * a restored job serves the version it served before). Alerts name the version that scored them
+ * ({@code rule: anomaly@v2}). State is bounded: at most a few unpaired windows per
  * release (an event-time timer drops a window whose partner never came, e.g. a silent canary,
  * which the CEP silence rule reports) and two histories, cleared after {@code idleTtl} without windows.
  */
 public class AnomalyScorer extends KeyedBroadcastProcessFunction<String, CohortMetrics, ModelUpdate, Alert> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AnomalyScorer.class);
-
-    public static final MapStateDescriptor<String, ModelUpdate> MODEL_STATE =
-            new MapStateDescriptor<>("anomaly-model", Types.STRING, JsonTypeInfo.of(ModelUpdate.class));
+    public static final String MODEL = "anomaly";
+    public static final MapStateDescriptor<String, ModelUpdate> MODEL_STATE = ModelUpdates.stateDescriptor(MODEL);
     static final MapStateDescriptor<Long, CohortMetrics> PENDING =
             new MapStateDescriptor<>("pending-windows", Types.LONG, JsonTypeInfo.of(CohortMetrics.class));
     static final ValueStateDescriptor<CohortHistory> CANARY_HISTORY =
@@ -64,9 +60,7 @@ public class AnomalyScorer extends KeyedBroadcastProcessFunction<String, CohortM
     private final Duration pairingGrace;
     private final Duration idleTtl;
 
-    private transient ModelSlot<AnomalyDetector> slot;
-    private transient String servedPath;
-    private transient Counter modelRefusals;
+    private transient LiveModel<AnomalyDetector> model;
     private transient Counter unpairedWindows;
 
     /**
@@ -83,50 +77,24 @@ public class AnomalyScorer extends KeyedBroadcastProcessFunction<String, CohortM
 
     @Override
     public void open(OpenContext openContext) {
-        slot = new ModelSlot<>(AnomalyDetector.class);
-        modelRefusals = getRuntimeContext().getMetricGroup().counter("modelRefusals");
+        model = new LiveModel<>(MODEL, AnomalyDetector.class, modelDirectory, getRuntimeContext().getMetricGroup());
         unpairedWindows = getRuntimeContext().getMetricGroup().counter("unpairedWindows");
-        load(modelDirectory);
-    }
-
-    private void load(String path) {
-        if (path == null || path.equals(servedPath)) {
-            return;
-        }
-        String error = slot.tryLoad(Path.of(path));
-        servedPath = path;
-        if (error != null) {
-            modelRefusals.inc();
-            LOG.error("anomaly model {}", error);
-        } else {
-            LOG.info("anomaly model {} now serving from {}", slot.current().id(), path);
-        }
     }
 
     /** The model in force, for tests and the bench. */
     public LoadedModel<AnomalyDetector> current() {
-        return slot.current();
+        return model.current();
     }
 
     @Override
     public void processBroadcastElement(ModelUpdate update, Context ctx, Collector<Alert> out) throws Exception {
-        if (update == null || update.path() == null || !"anomaly".equals(update.model())) {
-            return;
-        }
-        BroadcastState<String, ModelUpdate> state = ctx.getBroadcastState(MODEL_STATE);
-        load(update.path());
-        if (slot.lastError() == null) {
-            state.put(update.model(), update);
-        }
+        // Histories hold metrics, not scores: the next window is simply scored by the new version.
+        model.apply(update, ctx.getBroadcastState(MODEL_STATE));
     }
 
     @Override
     public void processElement(CohortMetrics window, ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
-        ReadOnlyBroadcastState<String, ModelUpdate> models = ctx.getBroadcastState(MODEL_STATE);
-        ModelUpdate agreed = models.get("anomaly");
-        if (agreed != null && !agreed.path().equals(servedPath)) {
-            load(agreed.path()); // after a restore: serve what was served before
-        }
+        model.follow(ctx.getBroadcastState(MODEL_STATE));
         long end = window.windowEnd().toEpochMilli();
         ValueState<Long> lastEnd = getRuntimeContext().getState(LAST_WINDOW_END);
         MapState<Long, CohortMetrics> pending = getRuntimeContext().getMapState(PENDING);
@@ -147,19 +115,19 @@ public class AnomalyScorer extends KeyedBroadcastProcessFunction<String, CohortM
     }
 
     private void score(CohortMetrics canary, CohortMetrics baseline, Collector<Alert> out) throws Exception {
-        if (!slot.isLoaded()) {
+        if (!model.isLoaded()) {
             return;
         }
         ValueState<CohortHistory> canaryState = getRuntimeContext().getState(CANARY_HISTORY);
         ValueState<CohortHistory> baselineState = getRuntimeContext().getState(BASELINE_HISTORY);
         CohortHistory canaryHistory = canaryState.value() == null ? new CohortHistory() : canaryState.value();
         CohortHistory baselineHistory = baselineState.value() == null ? new CohortHistory() : baselineState.value();
-        LoadedModel<AnomalyDetector> model = slot.current();
-        AnomalyVerdict verdict = AnomalyScoring.step(model.model(), canary, baseline, canaryHistory, baselineHistory).verdict();
+        LoadedModel<AnomalyDetector> serving = model.current();
+        AnomalyVerdict verdict = AnomalyScoring.step(serving.model(), canary, baseline, canaryHistory, baselineHistory).verdict();
         canaryState.update(canaryHistory);
         baselineState.update(baselineHistory);
         if (verdict.anomalous()) {
-            out.collect(alerts.alert(model.id(), canary, baseline, verdict));
+            out.collect(alerts.alert(serving.id(), canary, baseline, verdict));
         }
     }
 

@@ -38,10 +38,11 @@ import smile.validation.metric.AUC;
  * {@code graylight models train anomaly|targeting} and {@code graylight models evaluate}: train
  * the Smile models on simulated data (reproducible from the seed), write
  * {@code DIR/MODEL/VERSION/} (model, SHA-256, metadata.json) with an evaluation report
- * ({@code report.md}) and a chart ({@code evaluation.png}), and re-evaluate shipped models.
+ * ({@code report.md}) and a chart ({@code evaluation.png}), and re-evaluate shipped models;
+ * {@code graylight models publish} ({@link PublishCommand}) rolls a version out to running jobs.
  */
-@Command(name = "models", mixinStandardHelpOptions = true, description = "Train and evaluate the anomaly and targeting models.",
-        subcommands = {ModelsCommand.Train.class, ModelsCommand.Evaluate.class, CommandLine.HelpCommand.class})
+@Command(name = "models", mixinStandardHelpOptions = true, description = "Train, evaluate and publish the anomaly and targeting models.",
+        subcommands = {ModelsCommand.Train.class, ModelsCommand.Evaluate.class, PublishCommand.class, CommandLine.HelpCommand.class})
 public final class ModelsCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -80,7 +81,7 @@ public final class ModelsCommand implements Callable<Integer> {
     @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Evaluate the shipped models on fresh simulated data and write a report.")
     static final class Evaluate implements Callable<Integer> {
         @Option(names = "--models", description = "model root directory (default ${DEFAULT-VALUE})") Path models = Path.of("ml-models");
-        @Option(names = "--version", description = "version to evaluate (default ${DEFAULT-VALUE})") String version = "v1";
+        @Option(names = "--version", description = "version to evaluate of both models (default: each model's newest)") String version;
         @Option(names = "--seed", description = "evaluation seed (default ${DEFAULT-VALUE})") long seed = 99;
         @Option(names = "--out", description = "report directory (default ${DEFAULT-VALUE})") Path out = Path.of("target/model-report");
 
@@ -88,10 +89,10 @@ public final class ModelsCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             Files.createDirectories(out);
             try {
-                LoadedModel<AnomalyDetector> anomaly = ModelLoader.load(ModelStore.directory(models, "anomaly", version), AnomalyDetector.class);
+                LoadedModel<AnomalyDetector> anomaly = ModelLoader.load(ModelStore.directory(models, "anomaly", versionOf("anomaly")), AnomalyDetector.class);
                 AnomalyEvaluation.Result result = evaluateAnomaly(anomaly.model(), seed, out);
                 System.out.println(anomaly.id() + ": " + format(result.asMetrics()));
-                LoadedModel<TargetingModel> targeting = ModelLoader.load(ModelStore.directory(models, "targeting", version), TargetingModel.class);
+                LoadedModel<TargetingModel> targeting = ModelLoader.load(ModelStore.directory(models, "targeting", versionOf("targeting")), TargetingModel.class);
                 Map<String, Double> metrics = evaluateTargeting(targeting.model(), seed, out);
                 System.out.println(targeting.id() + " (" + targeting.model().algorithm() + "): " + format(metrics));
             } catch (ModelLoadException e) {
@@ -100,6 +101,23 @@ public final class ModelsCommand implements Callable<Integer> {
             }
             System.out.println("report: " + out.resolve("report.md"));
             return 0;
+        }
+
+        /** The given version, else the newest under MODELS/MODEL/ (v10 after v9), else v1 (refused as missing by the loader). */
+        private String versionOf(String model) throws IOException {
+            if (version != null) {
+                return version;
+            }
+            Path family = models.resolve(model);
+            if (!Files.isDirectory(family)) {
+                return "v1";
+            }
+            try (var versions = Files.list(family)) {
+                return versions.filter(v -> Files.isRegularFile(v.resolve(ModelStore.METADATA_FILE)))
+                        .map(v -> v.getFileName().toString())
+                        .max(java.util.Comparator.comparing(String::length).thenComparing(v -> v))
+                        .orElse("v1");
+            }
         }
     }
 

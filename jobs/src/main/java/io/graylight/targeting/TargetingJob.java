@@ -2,6 +2,8 @@ package io.graylight.targeting;
 
 import io.graylight.contracts.targeting.TargetingScore;
 import io.graylight.contracts.telemetry.TelemetryEvent;
+import io.graylight.models.ModelUpdate;
+import io.graylight.models.ModelUpdates;
 import io.graylight.options.JobOptions;
 import io.graylight.sink.JsonKafkaSink;
 import io.graylight.telemetry.SplitInvalidRecords;
@@ -21,7 +23,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * userId → {@link UserScorer} (features in keyed state, the targeting model of
  * {@code ml-models/targeting/VERSION}) → exactly-once upserts to the compacted
  * {@code graylight.targeting} topic (key = userId). Invalid records are dropped here: the metrics
- * job already sends them to the dead-letter topic.
+ * job already sends them to the dead-letter topic. Model versions are switched live, as in the
+ * anomaly job, by records of model {@code targeting} on the compacted {@code graylight.models}
+ * topic ({@code graylight models publish targeting v2}; {@link ModelUpdates}); every scored user is
+ * then re-scored by the new version.
  *
  * <p>Options ({@code --name value}): those of {@link JobOptions} ({@code bootstrap-servers},
  * {@code topic-prefix}, {@code consumer-group}, {@code max-out-of-orderness}, {@code idleness},
@@ -35,13 +40,16 @@ public final class TargetingJob {
     public static final String DEFAULT_MODEL_DIR = "ml-models/targeting/v1";
 
     private final Source<TelemetryRecord, ?, ?> telemetry;
+    private final Source<ModelUpdate, ?, ?> models;
     private final Sink<TargetingScore> scores;
     private final UserScorer.Settings settings;
     private final JobOptions options;
 
-    public TargetingJob(Source<TelemetryRecord, ?, ?> telemetry, Sink<TargetingScore> scores, UserScorer.Settings settings,
-            JobOptions options) {
+    /** @param models model updates; null for a fixed model */
+    public TargetingJob(Source<TelemetryRecord, ?, ?> telemetry, Source<ModelUpdate, ?, ?> models, Sink<TargetingScore> scores,
+            UserScorer.Settings settings, JobOptions options) {
         this.telemetry = telemetry;
+        this.models = models;
         this.scores = scores;
         this.settings = settings;
         this.options = options;
@@ -54,11 +62,16 @@ public final class TargetingJob {
                 params.getInt("min-requests", 5), params.getDouble("min-change", 0.05),
                 Duration.parse("PT" + params.get("user-ttl", "168h").toUpperCase(Locale.ROOT)));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        new TargetingJob(TelemetrySources.kafka(options, "targeting", null),
+        forKafka(options, settings).build(env);
+        env.execute(NAME);
+    }
+
+    /** The deployed wiring: telemetry and model updates from Kafka, scores exactly-once to Kafka. */
+    public static TargetingJob forKafka(JobOptions options, UserScorer.Settings settings) {
+        return new TargetingJob(TelemetrySources.kafka(options, "targeting", null), ModelUpdates.kafka(options, UserScorer.MODEL),
                 JsonKafkaSink.create(options.bootstrapServers(), options.topics().targeting(), TargetingScore::userId,
                         options.deliveryGuarantee(), options.transactionalId("targeting"), options.transactionTimeout()),
-                settings, options).build(env);
-        env.execute(NAME);
+                settings, options);
     }
 
     public DataStream<TargetingScore> build(StreamExecutionEnvironment env) {
@@ -70,6 +83,7 @@ public final class TargetingJob {
                 .uid("targeting-split-invalid");
         DataStream<TargetingScore> out = valid
                 .keyBy(TelemetryEvent::userId)
+                .connect(ModelUpdates.broadcast(env, models, UserScorer.MODEL))
                 .process(new UserScorer(settings), JsonTypeInfo.of(TargetingScore.class))
                 .name("user-scorer")
                 .uid("targeting-user-scorer");

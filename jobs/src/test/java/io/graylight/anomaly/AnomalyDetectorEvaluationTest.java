@@ -12,14 +12,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The anomaly detector on held-out simulated runs (seeds it never trained on). Floors, also in
- * the README: window precision ≥ {@value #PRECISION_FLOOR}, run recall (a fault flagged within
- * a minute of its onset, over seven fault kinds, canary-only and both-cohort) ≥ {@value #RUN_RECALL_FLOOR}, and both-cohort incidents never blamed on
- * the canary in more than {@value #BLAME_CEILING} of their flagged windows.
+ * the README: window precision ≥ {@value #PRECISION_FLOOR}, window recall ≥ {@value #WINDOW_RECALL_FLOOR},
+ * run recall (a fault flagged within a minute of its onset, over seven fault kinds, canary-only and
+ * both-cohort) ≥ {@value #RUN_RECALL_FLOOR}, and both-cohort incidents never blamed on the canary in
+ * more than {@value #BLAME_CEILING} of their flagged windows. (Measured with standardized forest
+ * inputs: precision 0.98, window recall 0.69, run recall 0.79; before, 0.96, 0.47 and 0.57.)
  */
 class AnomalyDetectorEvaluationTest {
 
     static final double PRECISION_FLOOR = 0.9;
-    static final double RUN_RECALL_FLOOR = 0.55;
+    static final double WINDOW_RECALL_FLOOR = 0.6;
+    static final double RUN_RECALL_FLOOR = 0.7;
     static final double BLAME_CEILING = 0.05;
 
     static AnomalyModelTraining training = new AnomalyModelTraining(8, Duration.ofMinutes(20), new AnomalyTrainer(60, 256, 0.995, 0.9999));
@@ -39,6 +42,7 @@ class AnomalyDetectorEvaluationTest {
         System.out.println("anomaly evaluation: " + result.asMetrics());
         assertThat(result.faultyRuns()).isEqualTo(2 * AnomalyTrainingData.EVALUATION_FAULTS.size());
         assertThat(result.precision()).isGreaterThanOrEqualTo(PRECISION_FLOOR);
+        assertThat(result.windowRecall()).isGreaterThanOrEqualTo(WINDOW_RECALL_FLOOR);
         assertThat(result.runRecall()).isGreaterThanOrEqualTo(RUN_RECALL_FLOOR);
         assertThat(1 - result.incidentScopeAccuracy()).isLessThanOrEqualTo(BLAME_CEILING);
     }

@@ -38,4 +38,28 @@ class ModelsCommandTest {
         assertThat(GraylightCli.commandLine().execute("models", "train", "nonsense")).isEqualTo(2);
         assertThat(GraylightCli.commandLine().execute("models", "evaluate", "--models", out.resolve("missing").toString())).isEqualTo(1);
     }
+
+    @Test
+    void publishVerifiesTheVersionFirstAndSaysWhereItWouldGo() throws Exception {
+        java.io.StringWriter stdout = new java.io.StringWriter();
+        java.io.StringWriter stderr = new java.io.StringWriter();
+        picocli.CommandLine cli = GraylightCli.commandLine();
+        cli.setOut(new java.io.PrintWriter(stdout));
+        cli.setErr(new java.io.PrintWriter(stderr));
+        // the shipped v1; --dry-run needs no Kafka (the working directory is jobs/)
+        assertThat(cli.execute("models", "publish", "targeting", "v1", "--models", "../ml-models", "--dry-run",
+                "--job-path", "/models/targeting/v1")).isZero();
+        ModelUpdate update = io.graylight.contracts.json.Json.fromBytes(stdout.toString().strip().getBytes(), ModelUpdate.class);
+        assertThat(update).isEqualTo(new ModelUpdate("targeting", "v1", "/models/targeting/v1"));
+        // a version that is not there, and a model file of the other kind, are refused before anything is sent
+        assertThat(cli.execute("models", "publish", "anomaly", "v9", "--models", "../ml-models", "--dry-run")).isEqualTo(2);
+        assertThat(stderr.toString()).contains("anomaly/v9/metadata.json is missing").contains("nothing sent");
+        Path wrong = Files.createDirectories(out.resolve("anomaly"));
+        for (String file : new String[] {"model.ser", "model.ser.sha256", "metadata.json"}) {
+            Files.copy(Path.of("../ml-models/targeting/v1").resolve(file), Files.createDirectories(wrong.resolve("v1")).resolve(file));
+        }
+        assertThat(cli.execute("models", "publish", "anomaly", "v1", "--models", out.toString(), "--dry-run")).isEqualTo(2);
+        assertThat(stderr.toString()).contains("expected io.graylight.ml.anomaly.AnomalyDetector");
+    }
+
 }

@@ -31,9 +31,16 @@ public final class AnomalyDetector implements Serializable {
     private final double[] mean;
     private final double[] sd;
     private final String[] names;
+    /**
+     * Whether the forests' inputs are standardized by the normal training data's mean and standard
+     * deviation (models trained since v2). False in models serialized before the field existed,
+     * which then score as they were trained.
+     */
+    private final boolean standardized;
 
     public AnomalyDetector(IsolationForest contrastForest, IsolationForest cohortForest, double contrastThreshold,
-            double cohortThreshold, double contrastCritical, double cohortCritical, double[] mean, double[] sd, List<String> names) {
+            double cohortThreshold, double contrastCritical, double cohortCritical, double[] mean, double[] sd, List<String> names,
+            boolean standardized) {
         this.contrastForest = contrastForest;
         this.cohortForest = cohortForest;
         this.contrastThreshold = contrastThreshold;
@@ -43,15 +50,17 @@ public final class AnomalyDetector implements Serializable {
         this.mean = mean.clone();
         this.sd = sd.clone();
         this.names = names.toArray(new String[0]);
+        this.standardized = standardized;
     }
 
     public AnomalyVerdict score(double[] x) {
         if (x.length != AnomalyFeatures.SIZE) {
             throw new IllegalArgumentException("expected " + AnomalyFeatures.SIZE + " features, got " + x.length);
         }
-        double contrast = contrastForest.score(block(x, AnomalyFeatures.CONTRAST));
-        double canary = cohortForest.score(block(x, AnomalyFeatures.CANARY));
-        double baseline = cohortForest.score(block(x, AnomalyFeatures.BASELINE));
+        double[] z = standardized ? standardize(x, mean, sd) : x;
+        double contrast = contrastForest.score(block(z, AnomalyFeatures.CONTRAST));
+        double canary = cohortForest.score(block(z, AnomalyFeatures.CANARY));
+        double baseline = cohortForest.score(block(z, AnomalyFeatures.BASELINE));
         boolean canarySelf = canary >= cohortThreshold;
         boolean canaryContrast = contrast >= contrastThreshold;
         boolean baselineSelf = baseline >= cohortThreshold;
@@ -79,6 +88,23 @@ public final class AnomalyDetector implements Serializable {
         }
         return new AnomalyVerdict(scope, score, critical ? Severity.CRITICAL : Severity.WARNING, contrast, canary, baseline,
                 top(x, blocks));
+    }
+
+    /**
+     * Each feature in units of its spread on normal traffic. The features are meant to be unit
+     * normal without a change, but quantile features are not (latency p95's log difference varies
+     * 2.7 times as much as its sample-size scaling assumes; sparse rates such as thumbs-down vary
+     * less), so a block's maximum and RMS were dominated by latency noise and a five-sigma shift of
+     * the negative-feedback rate left them unremarkable. The trees themselves are unaffected:
+     * axis-parallel splits drawn uniformly within each feature's range do not see a per-feature
+     * affine map; only the two summaries do.
+     */
+    static double[] standardize(double[] x, double[] mean, double[] sd) {
+        double[] z = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            z[i] = (x[i] - mean[i]) / sd[i];
+        }
+        return z;
     }
 
     /**

@@ -33,20 +33,6 @@ public record AnomalyTrainer(int trees, int sampleSize, double thresholdQuantile
         if (normal.size() < 16) {
             throw new IllegalArgumentException("need at least 16 normal vectors to train, got " + normal.size());
         }
-        double[][] contrast = new double[normal.size()][];
-        List<double[]> cohort = new ArrayList<>(2 * normal.size());
-        for (int i = 0; i < normal.size(); i++) {
-            double[] x = normal.get(i);
-            contrast[i] = AnomalyDetector.block(x, AnomalyFeatures.CONTRAST);
-            cohort.add(AnomalyDetector.block(x, AnomalyFeatures.CANARY));
-            cohort.add(AnomalyDetector.block(x, AnomalyFeatures.BASELINE));
-        }
-        double[][] cohortRows = cohort.toArray(new double[0][]);
-        IsolationForest contrastForest = forest(contrast, seed, progress);
-        IsolationForest cohortForest = forest(cohortRows, seed + 1, progress);
-        double[] contrastScores = contrastForest.score(contrast);
-        double[] cohortScores = cohortForest.score(cohortRows);
-
         int width = AnomalyFeatures.SIZE;
         double[] mean = new double[width];
         double[] sd = new double[width];
@@ -63,10 +49,24 @@ public record AnomalyTrainer(int trees, int sampleSize, double thresholdQuantile
         for (int j = 0; j < width; j++) {
             sd[j] = Math.sqrt(sd[j]) + 1e-6;
         }
+        double[][] contrast = new double[normal.size()][];
+        List<double[]> cohort = new ArrayList<>(2 * normal.size());
+        for (int i = 0; i < normal.size(); i++) {
+            double[] x = AnomalyDetector.standardize(normal.get(i), mean, sd);
+            contrast[i] = AnomalyDetector.block(x, AnomalyFeatures.CONTRAST);
+            cohort.add(AnomalyDetector.block(x, AnomalyFeatures.CANARY));
+            cohort.add(AnomalyDetector.block(x, AnomalyFeatures.BASELINE));
+        }
+        double[][] cohortRows = cohort.toArray(new double[0][]);
+        IsolationForest contrastForest = forest(contrast, seed, progress);
+        IsolationForest cohortForest = forest(cohortRows, seed + 1, progress);
+        double[] contrastScores = contrastForest.score(contrast);
+        double[] cohortScores = cohortForest.score(cohortRows);
+
         return new AnomalyDetector(contrastForest, cohortForest,
                 Vectors.quantile(contrastScores, thresholdQuantile), Vectors.quantile(cohortScores, thresholdQuantile),
                 Vectors.quantile(contrastScores, criticalQuantile), Vectors.quantile(cohortScores, criticalQuantile),
-                mean, sd, AnomalyFeatures.NAMES);
+                mean, sd, AnomalyFeatures.NAMES, true);
     }
 
     /**

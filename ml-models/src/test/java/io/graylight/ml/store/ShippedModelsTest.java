@@ -10,12 +10,14 @@ import io.graylight.ml.targeting.UserFeatures;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The committed models (this module's {@code anomaly/v1} and {@code targeting/v1}) pass verification and fit the code. */
+/** The committed models (this module's {@code anomaly/v1}, {@code anomaly/v2} and {@code targeting/v1}) pass verification and fit the code. */
 class ShippedModelsTest {
 
-    @Test
-    void theShippedAnomalyModelLoadsAndMatchesTheFeatureCode() throws Exception {
-        LoadedModel<AnomalyDetector> loaded = ModelLoader.load(Path.of("anomaly", "v1"), AnomalyDetector.class);
+    /** v1 predates standardized forest inputs (its serialized form lacks the flag and scores as trained); v2 has them. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"v1", "v2"})
+    void theShippedAnomalyModelsLoadAndMatchTheFeatureCode(String version) throws Exception {
+        LoadedModel<AnomalyDetector> loaded = ModelLoader.load(Path.of("anomaly", version), AnomalyDetector.class);
         assertThat(loaded.metadata().features()).isEqualTo(AnomalyFeatures.NAMES);
         assertThat(loaded.metadata().smileVersion()).isEqualTo(ModelMetadata.SMILE_VERSION);
         assertThat(loaded.sizeBytes()).isLessThan(8L << 20);
