@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by scripts/cluster, scripts/submit, scripts/e2e-cluster and scripts/bench-cluster (sourced).
 # Where things live:
 #   $GRAYLIGHT_CLUSTER_DIR (default: target/cluster)
@@ -8,6 +9,8 @@
 #     kafka/        the broker's server.properties and data
 #     checkpoints/, savepoints/
 
+# Variables here are used by the scripts that source this file.
+# shellcheck disable=SC2034
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cluster_dir="${GRAYLIGHT_CLUSTER_DIR:-$root/target/cluster}"
 mkdir -p "$cluster_dir"
@@ -42,6 +45,7 @@ load_env() {
   [[ -f "$cluster_dir/cluster.env" ]] || die "no cluster under $cluster_dir (scripts/cluster up)"
   # shellcheck disable=SC1091
   source "$cluster_dir/cluster.env"
+  TOPIC_PREFIX="${TOPIC_PREFIX:-$topic_prefix}"
   bootstrap="127.0.0.1:$KAFKA_PORT"
   rest="http://127.0.0.1:$REST_PORT"
 }

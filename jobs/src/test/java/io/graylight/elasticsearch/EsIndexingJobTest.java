@@ -331,7 +331,10 @@ class EsIndexingJobTest {
     static Alert alert(String id, AlertSource source, Instant at, Severity severity) {
         return new Alert(id, source, source == AlertSource.CEP ? "error-burst" : "anomaly@v1", severity, Effect.NOTIFY,
                 false, "chat", AlertScope.CANARY, at, at.plusMillis(250), null, "canary errors " + id,
-                new MatchedEvents(5, at.minusSeconds(20), at, List.of("e1", "e2"), Map.of("errorRate", 0.2)),
+                new MatchedEvents(5, at.minusSeconds(20), at, List.of("e1", "e2"), source == AlertSource.CEP
+                        ? Map.of("errorRate", 0.2)
+                        // as AnomalyAlerts writes them: dotted feature names (objects to Elasticsearch) beside scores
+                        : Map.of("contrast.error_rate", 11.09, "canary.latency_p90", -4.28, "contrastScore", 0.58, "canaryScore", 1.0)),
                 source == AlertSource.ANOMALY ? 0.93 : null);
     }
 
