@@ -105,12 +105,15 @@ public final class RuleParser {
 
     /** Every {@code .yaml}/{@code .yml} file of a directory (not recursive), in name order, checked together. */
     public static List<Rule> parseDirectory(Path dir) throws RuleException {
-        return parseTexts(readTexts(dir));
+        return parseFiles(Files.isDirectory(dir) ? ruleFiles(dir) : List.of(dir));
     }
 
     /** Several files checked together (rule ids are unique over all of them). */
     public static List<Rule> parseFiles(List<Path> files) throws RuleException {
-        return parseTexts(readFiles(files));
+        // An unreadable file is one more problem; the others are still checked.
+        List<RuleProblem> problems = new ArrayList<>();
+        Map<String, String> texts = readFiles(files, problems);
+        return parseTexts(texts, problems);
     }
 
     /**
@@ -118,9 +121,10 @@ public final class RuleParser {
      * order), or of one file; keyed by path as given, for messages.
      */
     public static Map<String, String> readTexts(Path dirOrFile) throws RuleException {
-        if (!Files.isDirectory(dirOrFile)) {
-            return readFiles(List.of(dirOrFile));
-        }
+        return readFiles(Files.isDirectory(dirOrFile) ? ruleFiles(dirOrFile) : List.of(dirOrFile));
+    }
+
+    private static List<Path> ruleFiles(Path dirOrFile) throws RuleException {
         List<Path> files;
         try (Stream<Path> listing = Files.list(dirOrFile)) {
             files = listing.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
@@ -131,11 +135,19 @@ public final class RuleParser {
         if (files.isEmpty()) {
             throw new RuleException(List.of(new RuleProblem(dirOrFile.toString(), 0, 0, "no rule files (*.yaml) here")));
         }
-        return readFiles(files);
+        return files;
     }
 
     private static Map<String, String> readFiles(List<Path> files) throws RuleException {
         List<RuleProblem> problems = new ArrayList<>();
+        Map<String, String> texts = readFiles(files, problems);
+        if (!problems.isEmpty()) {
+            throw sorted(problems);
+        }
+        return texts;
+    }
+
+    private static Map<String, String> readFiles(List<Path> files, List<RuleProblem> problems) {
         Map<String, String> texts = new LinkedHashMap<>();
         for (Path file : files) {
             try {
@@ -143,9 +155,6 @@ public final class RuleParser {
             } catch (IOException e) {
                 problems.add(new RuleProblem(file.toString(), 0, 0, "cannot read: " + describe(e)));
             }
-        }
-        if (!problems.isEmpty()) {
-            throw sorted(problems);
         }
         return texts;
     }
@@ -155,7 +164,10 @@ public final class RuleParser {
      * does; {@link RulesSnapshot} keeps the texts a running job was built from.
      */
     public static List<Rule> parseTexts(Map<String, String> texts) throws RuleException {
-        List<RuleProblem> problems = new ArrayList<>();
+        return parseTexts(texts, new ArrayList<>());
+    }
+
+    private static List<Rule> parseTexts(Map<String, String> texts, List<RuleProblem> problems) throws RuleException {
         List<Rule> rules = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
         for (Map.Entry<String, String> file : texts.entrySet()) {
