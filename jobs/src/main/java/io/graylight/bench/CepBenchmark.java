@@ -48,14 +48,14 @@ import picocli.CommandLine.Option;
         description = "Alert-job throughput with the shipped CEP rules and with N copies; state size over a long run.")
 public final class CepBenchmark implements Callable<Integer> {
 
-    @Option(names = "--events", defaultValue = "150000",
+    @Option(names = "--events", defaultValue = "100000",
             description = "Telemetry records of the long run with the shipped rules (default ${DEFAULT-VALUE}).")
     long events;
 
-    @Option(names = "--copies", defaultValue = "10", description = "Copies of the rule set in the second run (default ${DEFAULT-VALUE}).")
+    @Option(names = "--copies", defaultValue = "5", description = "Copies of the rule set in the second run (default ${DEFAULT-VALUE}).")
     int copies;
 
-    @Option(names = "--copies-events", defaultValue = "30000",
+    @Option(names = "--copies-events", defaultValue = "10000",
             description = "Telemetry records of the copies run: the first ones of the same input (default ${DEFAULT-VALUE}).")
     long copiesEvents;
 
