@@ -1,5 +1,8 @@
 package io.graylight.cep.cli;
 
+import io.graylight.cep.apply.AlertJobCluster;
+import io.graylight.cep.apply.RulesApply;
+import io.graylight.cep.job.AlertJob;
 import io.graylight.cep.job.AlertRuns;
 import io.graylight.cep.rules.InputKind;
 import io.graylight.cep.rules.Rule;
@@ -12,12 +15,14 @@ import io.graylight.replay.ReplayProgress;
 import io.graylight.simulator.Durations;
 import java.io.BufferedWriter;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,9 +35,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code graylight rules validate|test}: check CEP rule files, and try them on recorded telemetry. */
+/** {@code graylight rules validate|test|apply}: check CEP rule files, try them on recorded telemetry, apply them to a cluster. */
 @Command(name = "rules", mixinStandardHelpOptions = true, description = "Work with CEP alert rule files (cep-rules/).",
-        subcommands = {RulesCli.Validate.class, RulesCli.Test.class})
+        subcommands = {RulesCli.Validate.class, RulesCli.Test.class, RulesCli.Apply.class})
 public final class RulesCli {
 
     public static final int OK = 0;
@@ -157,6 +162,92 @@ public final class RulesCli {
             perRule.forEach((rule, n) -> stdout.printf(Locale.ROOT, "  %-26s %d%n", rule, n));
             stdout.flush();
             return OK;
+        }
+    }
+
+    @Command(name = "apply", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Apply rule files to the alert job running on a Flink cluster, shape changes included:",
+                    "check them and build the new job here (problems as file:line:column, exit 2, job untouched),",
+                    "stop the job with a savepoint, submit the new one from it (rules whose shape is unchanged keep",
+                    "their partial matches; removed and reshaped rules start afresh) and wait until it runs. If it",
+                    "does not, the old rules (kept in the running job's configuration) are resubmitted from the same",
+                    "savepoint. Prints what changed and the new job id.",
+                    "Exit: 0 applied (or nothing to apply), 1 not applied and the old job runs, 2 refused rules or",
+                    "options, 3 not applied and the old job could not be brought back (the message says how)."},
+            footer = {"", "Example:", "  graylight rules apply cep-rules/ --rest http://127.0.0.1:8081"})
+    static final class Apply implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "DIR", description = "Rule directory (or file) to apply.")
+        Path rulesDir;
+
+        @Option(names = "--rest", defaultValue = "http://127.0.0.1:8081", paramLabel = "URL",
+                description = "The cluster's REST API (default: ${DEFAULT-VALUE}; scripts/cluster status prints it).")
+        URI rest;
+
+        @Option(names = "--job-name", defaultValue = AlertJob.NAME, paramLabel = "NAME",
+                description = "The running alert job's name (default: ${DEFAULT-VALUE}).")
+        String jobName;
+
+        @Option(names = "--savepoint-dir", paramLabel = "URI",
+                description = "Where the savepoint goes (default: the cluster's execution.checkpointing.savepoint-dir).")
+        String savepointDir;
+
+        @Option(names = "--jar", paramLabel = "FILE",
+                description = "The job jar to ship (default: jobs/target/graylight-jobs-job.jar of this installation).")
+        Path jar;
+
+        @Option(names = "--no-jar", description = "Ship no jar: the cluster has the job classes already (an in-JVM cluster).")
+        boolean noJar;
+
+        @Option(names = "--set", paramLabel = "OPTION=VALUE",
+                description = "A job option of the new job (as in jobs.conf, without --), e.g. --set idleness=5min.")
+        Map<String, String> jobOptions = new LinkedHashMap<>();
+
+        @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A Flink setting for the new job only (as flink run -D).")
+        Map<String, String> flinkSettings = new LinkedHashMap<>();
+
+        @Option(names = "--timeout", defaultValue = "5m", paramLabel = "DURATION",
+                description = "Longest wait for each cluster step: savepoint, submission, tasks running (default: ${DEFAULT-VALUE}).")
+        String timeout;
+
+        @Option(names = "--dry-run", description = "Check the rules, show what would change and build the new job; touch nothing.")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
+            Duration wait;
+            try {
+                wait = Durations.parse(timeout);
+            } catch (IllegalArgumentException e) {
+                err.println("rules apply: --timeout: " + e.getMessage());
+                err.flush();
+                return INVALID;
+            }
+            Path shipped = null;
+            if (!noJar) {
+                shipped = jar != null ? jar : Path.of(System.getProperty("graylight.home", "."), "jobs/target/graylight-jobs-job.jar");
+                if (!Files.isRegularFile(shipped)) {
+                    err.println("rules apply: no job jar " + shipped + " (build it: mvn -DskipTests package; or --jar FILE)");
+                    err.flush();
+                    return INVALID;
+                }
+            }
+            if (rest.getHost() == null) {
+                err.println("rules apply: --rest: not a URL with a host: " + rest);
+                err.flush();
+                return INVALID;
+            }
+            try (AlertJobCluster cluster = new AlertJobCluster(rest, wait)) {
+                return new RulesApply(cluster, spec.commandLine().getOut(), err).apply(new RulesApply.Request(rulesDir, jobName,
+                        savepointDir, shipped, flinkSettings, jobOptions, dryRun));
+            } catch (AlertJobCluster.ClusterException e) {
+                err.println("rules apply: " + e.getMessage());
+                err.flush();
+                return RulesApply.NOT_APPLIED;
+            }
         }
     }
 }

@@ -4,7 +4,7 @@ import io.graylight.cep.compile.RuleCompiler;
 import io.graylight.cep.rules.InputKind;
 import io.graylight.cep.rules.Rule;
 import io.graylight.cep.rules.RuleException;
-import io.graylight.cep.rules.RuleParser;
+import io.graylight.cep.rules.RulesSnapshot;
 import io.graylight.contracts.alert.Alert;
 import io.graylight.contracts.metrics.CohortMetrics;
 import io.graylight.contracts.telemetry.TelemetryEvent;
@@ -64,7 +64,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * and of {@link JobOptions}: {@code bootstrap-servers}, {@code topic-prefix},
  * {@code consumer-group}, {@code max-out-of-orderness}, {@code idleness}, {@code dedup-ttl},
  * {@code max-future-skew}, {@code delivery-guarantee}, {@code transaction-timeout},
- * {@code transactional-id-prefix}. Invalid telemetry is dropped here (the metrics job already
+ * {@code transactional-id-prefix}. The job keeps its options and the text of its rule files as
+ * global job parameters ({@link RulesSnapshot#PARAMETER}; shown in the web UI's configuration tab):
+ * {@code graylight rules apply} rebuilds the running job from them. Invalid telemetry is dropped here (the metrics job already
  * sends it to the dead-letter topic); late rule events are counted ({@code lateRuleEvents}).
  */
 public final class AlertJob {
@@ -102,17 +104,37 @@ public final class AlertJob {
     }
 
     public static void main(String[] args) throws Exception {
-        Configuration config = Configuration.fromMap(ParameterTool.fromArgs(args).toMap());
-        JobOptions options = JobOptions.fromConfiguration(config);
-        List<Rule> rules;
+        Map<String, String> parameters = ParameterTool.fromArgs(args).toMap();
+        RulesSnapshot snapshot;
         try {
-            rules = RuleParser.parseDirectory(Path.of(config.get(RULES)));
+            snapshot = RulesSnapshot.read(Path.of(Configuration.fromMap(parameters).get(RULES)));
         } catch (RuleException e) {
             throw new IllegalArgumentException("refused rules:\n" + e.getMessage());
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        forKafka(rules, options, config.getOptional(RULES_TOPIC).orElse(options.topics().prefix() + "rules")).build(env);
+        try {
+            prepare(env, parameters, snapshot);
+        } catch (RuleException e) {
+            throw new IllegalArgumentException("refused rules:\n" + e.getMessage());
+        }
         env.execute(NAME);
+    }
+
+    /**
+     * The Kafka job on {@code env} with the rules of {@code snapshot} and the options {@code parameters}
+     * (as {@code --name value} pairs, without {@code --}). Both become the job's global parameters, so
+     * the running job tells what it was built from ({@code graylight rules apply} reads them back).
+     */
+    public static void prepare(StreamExecutionEnvironment env, Map<String, String> parameters, RulesSnapshot snapshot)
+            throws RuleException {
+        List<Rule> rules = snapshot.rules();
+        Map<String, String> options = new HashMap<>(parameters);
+        options.remove(RulesSnapshot.PARAMETER);
+        Configuration config = Configuration.fromMap(options);
+        JobOptions jobOptions = JobOptions.fromConfiguration(config);
+        options.put(RulesSnapshot.PARAMETER, snapshot.toJson());
+        env.getConfig().setGlobalJobParameters(ParameterTool.fromMap(options));
+        forKafka(rules, jobOptions, config.getOptional(RULES_TOPIC).orElse(jobOptions.topics().prefix() + "rules")).build(env);
     }
 
     /** The job wired to Kafka: telemetry, metrics and the rules topic in, alerts out (exactly once). */

@@ -105,39 +105,79 @@ public final class RuleParser {
 
     /** Every {@code .yaml}/{@code .yml} file of a directory (not recursive), in name order, checked together. */
     public static List<Rule> parseDirectory(Path dir) throws RuleException {
-        List<Path> files;
-        try (Stream<Path> listing = Files.list(dir)) {
-            files = listing.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
-        } catch (IOException e) {
-            throw new RuleException(List.of(new RuleProblem(dir.toString(), 0, 0,
-                    "cannot list the rule directory: " + describe(e))));
-        }
-        if (files.isEmpty()) {
-            throw new RuleException(List.of(new RuleProblem(dir.toString(), 0, 0, "no rule files (*.yaml) here")));
-        }
-        return parseFiles(files);
+        return parseFiles(Files.isDirectory(dir) ? ruleFiles(dir) : List.of(dir));
     }
 
     /** Several files checked together (rule ids are unique over all of them). */
     public static List<Rule> parseFiles(List<Path> files) throws RuleException {
+        // An unreadable file is one more problem; the others are still checked.
         List<RuleProblem> problems = new ArrayList<>();
-        List<Rule> rules = new ArrayList<>();
-        Map<String, String> seen = new HashMap<>();
+        Map<String, String> texts = readFiles(files, problems);
+        return parseTexts(texts, problems);
+    }
+
+    /**
+     * The texts of a rule directory's {@code .yaml}/{@code .yml} files (not recursive, in name
+     * order), or of one file; keyed by path as given, for messages.
+     */
+    public static Map<String, String> readTexts(Path dirOrFile) throws RuleException {
+        return readFiles(Files.isDirectory(dirOrFile) ? ruleFiles(dirOrFile) : List.of(dirOrFile));
+    }
+
+    private static List<Path> ruleFiles(Path dirOrFile) throws RuleException {
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(dirOrFile)) {
+            files = listing.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+        } catch (IOException e) {
+            throw new RuleException(List.of(new RuleProblem(dirOrFile.toString(), 0, 0,
+                    "cannot list the rule directory: " + describe(e))));
+        }
+        if (files.isEmpty()) {
+            throw new RuleException(List.of(new RuleProblem(dirOrFile.toString(), 0, 0, "no rule files (*.yaml) here")));
+        }
+        return files;
+    }
+
+    private static Map<String, String> readFiles(List<Path> files) throws RuleException {
+        List<RuleProblem> problems = new ArrayList<>();
+        Map<String, String> texts = readFiles(files, problems);
+        if (!problems.isEmpty()) {
+            throw sorted(problems);
+        }
+        return texts;
+    }
+
+    private static Map<String, String> readFiles(List<Path> files, List<RuleProblem> problems) {
+        Map<String, String> texts = new LinkedHashMap<>();
         for (Path file : files) {
-            String text;
             try {
-                text = readText(file);
+                texts.put(file.toString(), readText(file));
             } catch (IOException e) {
                 problems.add(new RuleProblem(file.toString(), 0, 0, "cannot read: " + describe(e)));
-                continue;
             }
+        }
+        return texts;
+    }
+
+    /**
+     * Several files' texts (source name → text, in order) checked together, as {@link #parseFiles}
+     * does; {@link RulesSnapshot} keeps the texts a running job was built from.
+     */
+    public static List<Rule> parseTexts(Map<String, String> texts) throws RuleException {
+        return parseTexts(texts, new ArrayList<>());
+    }
+
+    private static List<Rule> parseTexts(Map<String, String> texts, List<RuleProblem> problems) throws RuleException {
+        List<Rule> rules = new ArrayList<>();
+        Map<String, String> seen = new HashMap<>();
+        for (Map.Entry<String, String> file : texts.entrySet()) {
             int before = problems.size();
-            List<Rule> parsed = parse(text, file.toString(), problems);
+            List<Rule> parsed = parse(file.getValue(), file.getKey(), problems);
             if (problems.size() == before) {
                 for (Rule rule : parsed) {
-                    String earlier = seen.putIfAbsent(rule.id(), file.toString());
+                    String earlier = seen.putIfAbsent(rule.id(), file.getKey());
                     if (earlier != null) {
-                        problems.add(new RuleProblem(file.toString(), 1, 1,
+                        problems.add(new RuleProblem(file.getKey(), 1, 1,
                                 "duplicate rule id '" + rule.id() + "' (also in " + earlier + ")"));
                     }
                 }
