@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import picocli.CommandLine.Command;
@@ -77,7 +78,7 @@ public final class CepBenchmark implements Callable<Integer> {
             return 2;
         }
         Path input = Files.createTempDirectory("graylight-bench-cep");
-        try (EmbeddedFlink flink = EmbeddedFlink.start(parallelism)) {
+        try (EmbeddedFlink flink = EmbeddedFlink.start(parallelism, networkMemory(rules.size() * Math.max(1, copies), parallelism))) {
             generate(input);
             Result shipped = run(flink, input.resolve("long.jsonl"), events, rules, "shipped rules (" + rules.size() + ")");
             Result many = run(flink, input.resolve("short.jsonl"), Math.min(events, copiesEvents), copies(rules, copies),
@@ -98,6 +99,18 @@ public final class CepBenchmark implements Callable<Integer> {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /**
+     * Network memory for a run of {@code rules} rules. Each rule adds exchanges to every subtask (its
+     * CEP operator's keyed input, its alerts to the cooldown and its late events to their counter),
+     * and each exchange takes its buffers when the task is deployed: about 21 buffers per rule and
+     * subtask at least, plus floating ones. With the 64 MiB (2,048 buffers) of a plain MiniCluster, 100
+     * rules failed at deployment ("Insufficient number of network buffers") and the job restarted forever.
+     */
+    static MemorySize networkMemory(int rules, int parallelism) {
+        long buffers = 2_048L + 32L * rules * parallelism;
+        return new MemorySize(buffers * MemorySize.parse("32kb").getBytes());
     }
 
     /** A completed checkpoint: its size, and how many input records had been read when it was seen. */
@@ -177,6 +190,9 @@ public final class CepBenchmark implements Callable<Integer> {
 
     private Result run(EmbeddedFlink flink, Path input, long events, List<Rule> rules, String name) throws Exception {
         StreamExecutionEnvironment env = EmbeddedFlink.environment(parallelism, Duration.ofSeconds(2));
+        // A failing job must end the benchmark with its cause, not restart unseen behind a stalled bar.
+        env.configure(new org.apache.flink.configuration.Configuration().set(
+                org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none"));
         AlertCounter counter = new AlertCounter();
         String progressId = io.graylight.replay.ReplayProgress.register();
         AlertRuns.onFiles(env, rules, List.of(input), progressId, null, new DiscardingSink<>(),
@@ -207,7 +223,9 @@ public final class CepBenchmark implements Callable<Integer> {
                 progress.stepTo(Math.min(events, read)); // records read
                 if (state.isGloballyTerminalState()) {
                     if (state != JobStatus.FINISHED) {
-                        throw new IllegalStateException("benchmark job " + state);
+                        String root = Json.MAPPER.readTree(get(http, base.resolve("/jobs/" + job + "/exceptions")))
+                                .path("root-exception").asText("").lines().findFirst().orElse("no cause reported");
+                        throw new IllegalStateException("benchmark job " + state + ": " + root);
                     }
                     progress.stepTo(events);
                     break;

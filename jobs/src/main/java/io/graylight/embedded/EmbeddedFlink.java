@@ -28,13 +28,22 @@ public final class EmbeddedFlink implements AutoCloseable {
 
     /** @param slots task slots of the single task manager; each job needs its parallelism in slots */
     public static EmbeddedFlink start(int slots) throws Exception {
+        return start(slots, MemorySize.parse("64m"));
+    }
+
+    /**
+     * @param slots task slots of the single task manager
+     * @param networkMemory network buffers of the task manager: every exchange of every task takes some
+     *     at deployment (a task that gets none fails), so a job with hundreds of exchanges needs more
+     */
+    public static EmbeddedFlink start(int slots, MemorySize networkMemory) throws Exception {
         Configuration config = new Configuration();
         config.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         config.set(RestOptions.ADDRESS, "127.0.0.1");
         config.set(RestOptions.BIND_PORT, "0");
         config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("128m"));
-        config.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("64m"));
-        config.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("64m"));
+        config.set(TaskManagerOptions.NETWORK_MEMORY_MIN, networkMemory);
+        config.set(TaskManagerOptions.NETWORK_MEMORY_MAX, networkMemory);
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(config)
                 .setNumTaskManagers(1)
