@@ -223,8 +223,11 @@ public final class CepBenchmark implements Callable<Integer> {
                 progress.stepTo(Math.min(events, read)); // records read
                 if (state.isGloballyTerminalState()) {
                     if (state != JobStatus.FINISHED) {
-                        String root = Json.MAPPER.readTree(get(http, base.resolve("/jobs/" + job + "/exceptions")))
-                                .path("root-exception").asText("").lines().findFirst().orElse("no cause reported");
+                        // the deepest cause: the first line says only that restarts are off
+                        String trace = Json.MAPPER.readTree(get(http, base.resolve("/jobs/" + job + "/exceptions")))
+                                .path("root-exception").asText("");
+                        String root = trace.lines().filter(l -> l.startsWith("Caused by: ")).reduce((a, b) -> b)
+                                .orElse(trace.lines().findFirst().orElse("no cause reported"));
                         throw new IllegalStateException("benchmark job " + state + ": " + root);
                     }
                     progress.stepTo(events);

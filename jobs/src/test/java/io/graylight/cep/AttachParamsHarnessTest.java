@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.graylight.cep.job.AttachParams;
 import io.graylight.cep.job.AttachTelemetryParams;
 import io.graylight.cep.job.ParamsUpdate;
+import io.graylight.cep.job.RoutedRuleEvent;
 import io.graylight.cep.job.RuleEvent;
 import io.graylight.cep.rules.Rule;
 import io.graylight.cep.rules.RuleParser;
@@ -14,10 +15,8 @@ import io.graylight.contracts.telemetry.TelemetryEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
 import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
-import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
 
 /** The params join upstream of CEP (operator harness): an accepted update changes which events match; a bad one is refused. */
@@ -26,10 +25,9 @@ class AttachParamsHarnessTest {
     @Test
     void anUpdateChangesTheMatchesOfLaterEventsAndABadOneIsRefused() throws Exception {
         Rule rule = RuleParser.parse(LiveParamsKafkaTest.RULE, "slow-request.yaml").get(0);
-        OutputTag<RuleEvent> tag = new OutputTag<>("rule-slow-request", TypeInformation.of(RuleEvent.class));
-        var operator = new CoBroadcastWithNonKeyedOperator<>(new AttachTelemetryParams(List.of(rule), List.of(tag)),
+        var operator = new CoBroadcastWithNonKeyedOperator<>(new AttachTelemetryParams(List.of(rule)),
                 List.of(AttachParams.PARAMS, AttachParams.PARAMS_BASE));
-        try (var harness = new TwoInputStreamOperatorTestHarness<TelemetryEvent, ParamsUpdate, Void>(operator)) {
+        try (var harness = new TwoInputStreamOperatorTestHarness<TelemetryEvent, ParamsUpdate, RoutedRuleEvent>(operator)) {
             harness.open();
             harness.processElement1(request("e1", 500), 1);
             harness.processElement1(request("e2", 20_000), 2);
@@ -39,7 +37,9 @@ class AttachParamsHarnessTest {
             harness.processElement2(new ParamsUpdate("slow-request", Map.of("maxLatencyMss", 1.0)), 6);   // unknown: refused
             harness.processElement1(request("e4", 400), 7);
 
-            List<RuleEvent> out = harness.getSideOutput(tag).stream().map(r -> r.getValue()).toList();
+            List<RoutedRuleEvent> routed = harness.extractOutputValues();
+            assertThat(routed).extracting(r -> r.rule).containsOnly("slow-request");
+            List<RuleEvent> out = routed.stream().map(r -> r.event).toList();
             // relaxed contiguity: only matching events go on, each with the threshold it met
             assertThat(out).extracting(e -> e.eventId).containsExactly("e2", "e3", "e4");
             assertThat(out).extracting(e -> e.values.get("params.maxLatencyMs")).containsExactly(10_000.0, 300.0, 300.0);

@@ -27,24 +27,26 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.utils.ParameterTool;
 import org.apache.flink.cep.CEP;
-import org.apache.flink.cep.PatternStream;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
+import org.apache.flink.streaming.api.transformations.PhysicalTransformation;
 import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
@@ -55,7 +57,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * telemetry ─► parse ─► valid ─► keyBy eventId ─► de-duplicate ─┐
  * metrics ─► keyBy release ─► pair canary/baseline windows ─────┤ (one per input kind)
  * rules topic (live params) ─► broadcast ─────────────────────► attach params, evaluate steps
- *        ─► per rule: keyBy rule key ─► CEP (uid cep-RULE-SHAPEHASH) ─► alert
+ *        ─► keyBy rule key (one per input kind) ─► route to rules ─► per rule, chained: CEP (uid cep-RULE-SHAPEHASH) ─► alert
  *        ─► union ─► keyBy rule/release/scope ─► suppress repeats (cooldown) ─► alerts
  * </pre>
  *
@@ -67,7 +69,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * {@code transactional-id-prefix}. The job keeps its options and the text of its rule files as
  * global job parameters ({@link RulesSnapshot#PARAMETER}; shown in the web UI's configuration tab):
  * {@code graylight rules apply} rebuilds the running job from them. Invalid telemetry is dropped here (the metrics job already
- * sends it to the dead-letter topic); late rule events are counted ({@code lateRuleEvents}).
+ * sends it to the dead-letter topic); late rule events are counted ({@code lateRuleEvents}, by the router) and dropped.
  */
 public final class AlertJob {
 
@@ -227,7 +229,6 @@ public final class AlertJob {
         }
         BroadcastStream<ParamsUpdate> broadcast = updates.broadcast(AttachParams.PARAMS, AttachParams.PARAMS_BASE);
         List<DataStream<Alert>> matches = new ArrayList<>();
-        List<DataStream<RuleEvent>> late = new ArrayList<>();
 
         List<Rule> telemetryRules = rules.stream().filter(r -> r.input() == InputKind.TELEMETRY).toList();
         if (!telemetryRules.isEmpty() && events != null) {
@@ -237,12 +238,11 @@ public final class AlertJob {
                         .name("cep-deduplicate")
                         .uid("cep-deduplicate");
             }
-            List<OutputTag<RuleEvent>> tags = tags(telemetryRules);
-            SingleOutputStreamOperator<Void> attached = events.connect(broadcast)
-                    .process(new AttachTelemetryParams(telemetryRules, tags))
+            SingleOutputStreamOperator<RoutedRuleEvent> attached = events.connect(broadcast)
+                    .process(new AttachTelemetryParams(telemetryRules), TypeInformation.of(RoutedRuleEvent.class))
                     .name("attach-params-telemetry")
                     .uid("cep-attach-params-telemetry");
-            cep(telemetryRules, tags, attached, matches, late);
+            cep(telemetryRules, attached, "telemetry", matches);
         }
         List<Rule> metricRules = rules.stream().filter(r -> r.input() == InputKind.METRICS).toList();
         if (!metricRules.isEmpty() && windows != null) {
@@ -250,12 +250,11 @@ public final class AlertJob {
                     .process(new PairWindows(), JsonTypeInfo.of(WindowPair.class))
                     .name("pair-cohort-windows")
                     .uid("cep-pair-cohort-windows");
-            List<OutputTag<RuleEvent>> tags = tags(metricRules);
-            SingleOutputStreamOperator<Void> attached = pairs.connect(broadcast)
-                    .process(new AttachMetricsParams(metricRules, tags))
+            SingleOutputStreamOperator<RoutedRuleEvent> attached = pairs.connect(broadcast)
+                    .process(new AttachMetricsParams(metricRules), TypeInformation.of(RoutedRuleEvent.class))
                     .name("attach-params-metrics")
                     .uid("cep-attach-params-metrics");
-            cep(metricRules, tags, attached, matches, late);
+            cep(metricRules, attached, "metrics", matches);
         }
         if (matches.isEmpty()) {
             throw new IllegalArgumentException("no rule has an input in this job (rules: " + rules.size() + ")");
@@ -271,37 +270,40 @@ public final class AlertJob {
                 .name("suppress-repeats")
                 .uid("cep-suppress-repeats");
         alerted.sinkTo(alerts).name("alerts-sink").uid("cep-alerts-sink");
-
-        DataStream<RuleEvent> lateEvents = late.get(0);
-        for (int i = 1; i < late.size(); i++) {
-            lateEvents = lateEvents.union(late.get(i));
-        }
-        lateEvents.map(new CountLate()).name("count-late-rule-events").uid("cep-count-late-rule-events")
-                .sinkTo(new DiscardingSink<>()).name("late-rule-events").uid("cep-late-rule-events");
         return alerted;
     }
 
-    private void cep(List<Rule> rules, List<OutputTag<RuleEvent>> tags, SingleOutputStreamOperator<Void> attached,
-            List<DataStream<Alert>> matches, List<DataStream<RuleEvent>> late) {
+    /**
+     * One keyBy for all rules of an input kind, then the rules' CEP operators chained behind a router in
+     * the same task. A keyBy per rule cost each rule an exchange (buffers taken at deployment) and a task
+     * (a thread) per subtask: 100 rules no longer deployed in 64 MiB of network memory, 500 ran 1,000 CEP
+     * tasks. The CEP operators keep their uids, key (the rule's key) and key type, so savepoints still fit.
+     */
+    private void cep(List<Rule> rules, SingleOutputStreamOperator<RoutedRuleEvent> attached, String kind,
+            List<DataStream<Alert>> matches) {
+        List<OutputTag<RuleEvent>> tags = tags(rules);
+        SingleOutputStreamOperator<Void> routed = attached.keyBy(RoutedRuleEvent::key, Types.STRING)
+                .process(new RouteToRules(rules.stream().map(Rule::id).toList(), tags), Types.VOID)
+                .name("route-rules-" + kind)
+                .uid("cep-route-rules-" + kind);
         for (int i = 0; i < rules.size(); i++) {
             Rule rule = rules.get(i);
-            OutputTag<RuleEvent> lateTag = new OutputTag<>("late-" + rule.id(), org.apache.flink.api.common.typeinfo.TypeInformation.of(RuleEvent.class));
-            PatternStream<RuleEvent> patterns = CEP.pattern(
-                            attached.getSideOutput(tags.get(i)).keyBy(e -> e.key), RuleCompiler.compile(rule))
-                    .sideOutputLateData(lateTag);
-            SingleOutputStreamOperator<Alert> alertsOfRule = patterns
+            KeyedStream<RuleEvent, String> keyed = DataStreamUtils.reinterpretAsKeyedStream(routed.getSideOutput(tags.get(i)),
+                    (KeySelector<RuleEvent, String>) e -> e.key, Types.STRING);
+            SingleOutputStreamOperator<Alert> alertsOfRule = CEP.pattern(keyed, RuleCompiler.compile(rule))
                     .process(new MatchToAlert(rule, emittedAtEventTime))
                     .returns(JsonTypeInfo.of(Alert.class))
                     .name("cep " + rule.id())
                     .uid(rule.uid());
+            // a CEP operator starts a new chain by default: chained here it shares the router's task
+            ((PhysicalTransformation<?>) alertsOfRule.getTransformation()).setChainingStrategy(ChainingStrategy.ALWAYS);
             matches.add(alertsOfRule);
-            late.add(alertsOfRule.getSideOutput(lateTag));
         }
     }
 
     private static List<OutputTag<RuleEvent>> tags(List<Rule> rules) {
         return rules.stream()
-                .map(r -> new OutputTag<>("rule-" + r.id(), org.apache.flink.api.common.typeinfo.TypeInformation.of(RuleEvent.class)))
+                .map(r -> new OutputTag<>("rule-" + r.id(), TypeInformation.of(RuleEvent.class)))
                 .toList();
     }
 
@@ -319,21 +321,5 @@ public final class AlertJob {
                 output.emitWatermark(new Watermark(Long.MAX_VALUE));
             }
         });
-    }
-
-    /** Counts rule events that reached their CEP operator behind the watermark ({@code lateRuleEvents}). */
-    static final class CountLate extends RichMapFunction<RuleEvent, RuleEvent> {
-        private transient Counter late;
-
-        @Override
-        public void open(OpenContext openContext) {
-            late = getRuntimeContext().getMetricGroup().counter("lateRuleEvents");
-        }
-
-        @Override
-        public RuleEvent map(RuleEvent event) {
-            late.inc();
-            return event;
-        }
     }
 }

@@ -4,13 +4,12 @@ import io.graylight.cep.rules.Rule;
 import io.graylight.cep.rules.RuleSchema;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.util.OutputTag;
 
 /** {@link AttachParams} for metrics rules: one RuleEvent per canary-vs-baseline window pair and rule. */
 public final class AttachMetricsParams extends AttachParams<WindowPair> {
 
-    public AttachMetricsParams(List<Rule> rules, List<OutputTag<RuleEvent>> tags) {
-        super(rules, tags);
+    public AttachMetricsParams(List<Rule> rules) {
+        super(rules);
     }
 
     @Override

@@ -16,21 +16,21 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Joins the live rule parameters (broadcast) onto the events upstream of the CEP operators: for
  * each event and each rule of its input kind that applies to it, evaluates the rule's steps with
- * the parameters in force now and sends a {@link RuleEvent} to that rule's side output.
+ * the parameters in force now and emits a {@link RuleEvent} for that rule (as a {@link RoutedRuleEvent}: one stream for all
+ * rules, keyed once downstream).
  *
  * <p>An event that matches no step is sent only to rules with strict contiguity (next, notNext,
  * consecutive), where it breaks a sequence; for relaxed contiguity it could not change a match.
  * The broadcast state holds each rule's current parameters (file values overlaid with the accepted
  * updates), so they survive failures and savepoints.
  */
-public abstract class AttachParams<IN> extends BroadcastProcessFunction<IN, ParamsUpdate, Void> {
+public abstract class AttachParams<IN> extends BroadcastProcessFunction<IN, ParamsUpdate, RoutedRuleEvent> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AttachParams.class);
 
@@ -48,7 +48,6 @@ public abstract class AttachParams<IN> extends BroadcastProcessFunction<IN, Para
             "rule-params-base", Types.STRING, (org.apache.flink.api.common.typeinfo.TypeInformation) Types.MAP(Types.STRING, Types.GENERIC(Object.class)));
 
     protected final List<Rule> rules;
-    private final List<OutputTag<RuleEvent>> tags;
 
     private transient List<RuleConditions> conditions;
     private transient Map<String, Map<String, Object>> current;
@@ -57,9 +56,8 @@ public abstract class AttachParams<IN> extends BroadcastProcessFunction<IN, Para
     private transient Counter applied;
     private transient Counter evaluationErrors;
 
-    protected AttachParams(List<Rule> rules, List<OutputTag<RuleEvent>> tags) {
+    protected AttachParams(List<Rule> rules) {
         this.rules = rules;
-        this.tags = tags;
     }
 
     @Override
@@ -99,7 +97,7 @@ public abstract class AttachParams<IN> extends BroadcastProcessFunction<IN, Para
     protected abstract String cohort(IN event);
 
     @Override
-    public void processElement(IN event, ReadOnlyContext ctx, Collector<Void> out) throws Exception {
+    public void processElement(IN event, ReadOnlyContext ctx, Collector<RoutedRuleEvent> out) throws Exception {
         if (!restored) {
             restore(ctx.getBroadcastState(PARAMS), ctx.getBroadcastState(PARAMS_BASE));
         }
@@ -128,12 +126,12 @@ public abstract class AttachParams<IN> extends BroadcastProcessFunction<IN, Para
             RuleEvent e = describe(event, rule, timestamp);
             e.matches = mask;
             e.values = mask == 0 ? null : withParams(c.values(vars), current.get(rule.id()));
-            ctx.output(tags.get(i), e);
+            out.collect(new RoutedRuleEvent(rule.id(), e));
         }
     }
 
     @Override
-    public void processBroadcastElement(ParamsUpdate update, Context ctx, Collector<Void> out) throws Exception {
+    public void processBroadcastElement(ParamsUpdate update, Context ctx, Collector<RoutedRuleEvent> out) throws Exception {
         if (!restored) {
             restore(ctx.getBroadcastState(PARAMS), ctx.getBroadcastState(PARAMS_BASE));
         }

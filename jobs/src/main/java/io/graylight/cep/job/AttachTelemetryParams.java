@@ -6,13 +6,12 @@ import io.graylight.contracts.telemetry.TelemetryEvent;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.flink.util.OutputTag;
 
 /** {@link AttachParams} for telemetry rules: one RuleEvent per telemetry event and rule. */
 public final class AttachTelemetryParams extends AttachParams<TelemetryEvent> {
 
-    public AttachTelemetryParams(List<Rule> rules, List<OutputTag<RuleEvent>> tags) {
-        super(rules, tags);
+    public AttachTelemetryParams(List<Rule> rules) {
+        super(rules);
     }
 
     @Override
