@@ -154,7 +154,8 @@ public final class CepBenchmark implements Callable<Integer> {
         }
     }
 
-    static List<Rule> copies(List<Rule> rules, int copies) {
+    /** {@code copies} copies of the rule set, ids suffixed {@code -cN} (so each is one more CEP operator per rule). */
+    public static List<Rule> copies(List<Rule> rules, int copies) {
         List<Rule> out = new ArrayList<>();
         for (int c = 0; c < copies; c++) {
             for (Rule r : rules) {

@@ -123,8 +123,10 @@ class RulesApplyTest {
             telemetry.slow("before-2");
             telemetry.tick();
             // In the CEP operators' state, not only in Kafka: else the new job would read them again from the
-            // savepoint's offsets and the test would pass without any partial match surviving.
-            awaitRecordsIn(old, "cep keep", 2);
+            // savepoint's offsets and the test would pass without any partial match surviving. The CEP
+            // operators are chained behind their router: its task reads the two slow events once per rule
+            // (three rules; the tick matches none) and hands each to its CEP operator in the same call.
+            awaitRecordsIn(old, "cep keep", 6);
 
             Result applied = rulesCli("apply", v2.toString());
             assertThat(applied.exit).as(applied.err).isZero();
@@ -176,7 +178,7 @@ class RulesApplyTest {
             telemetry.slow("before-1");
             telemetry.slow("before-2");
             telemetry.tick();
-            awaitRecordsIn(old, "cep keep", 2);
+            awaitRecordsIn(old, "cep keep", 2); // one rule: the two slow events
 
             // A real restore failure after the stop: Flink refuses keyed state written with another
             // maximum parallelism (the old job's is the default, 128) when the new job fixes its own.
@@ -219,9 +221,10 @@ class RulesApplyTest {
 
     record Result(int exit, String out, String err) {}
 
-    private void awaitRecordsIn(JobID job, String vertexPrefix, long records) {
+    /** Until the task that holds the operator named {@code operator} (chained or not) has read {@code records}. */
+    private void awaitRecordsIn(JobID job, String operator, long records) {
         await().atMost(Duration.ofSeconds(60)).until(() -> details(job).getJobVertexInfos().stream()
-                .filter(v -> v.getName().startsWith(vertexPrefix))
+                .filter(v -> java.util.Arrays.stream(v.getName().split(" -> |[()]|, ")).map(String::strip).anyMatch(operator::equals))
                 .anyMatch(v -> v.getJobVertexMetrics().isRecordsReadComplete() && v.getJobVertexMetrics().getRecordsRead() >= records));
     }
 
