@@ -53,10 +53,10 @@ public final class CepBenchmark implements Callable<Integer> {
             description = "Telemetry records of the long run with the shipped rules (default ${DEFAULT-VALUE}).")
     long events;
 
-    @Option(names = "--copies", defaultValue = "5", description = "Copies of the rule set in the second run (default ${DEFAULT-VALUE}).")
+    @Option(names = "--copies", defaultValue = "50", description = "Copies of the rule set in the second run (default ${DEFAULT-VALUE}).")
     int copies;
 
-    @Option(names = "--copies-events", defaultValue = "10000",
+    @Option(names = "--copies-events", defaultValue = "5000",
             description = "Telemetry records of the copies run: the first ones of the same input (default ${DEFAULT-VALUE}).")
     long copiesEvents;
 
@@ -102,14 +102,15 @@ public final class CepBenchmark implements Callable<Integer> {
     }
 
     /**
-     * Network memory for a run of {@code rules} rules. Each rule adds exchanges to every subtask (its
-     * CEP operator's keyed input, its alerts to the cooldown and its late events to their counter),
-     * and each exchange takes its buffers when the task is deployed: about 21 buffers per rule and
-     * subtask at least, plus floating ones. With the 64 MiB (2,048 buffers) of a plain MiniCluster, 100
-     * rules failed at deployment ("Insufficient number of network buffers") and the job restarted forever.
+     * Network memory for a run of {@code rules} rules. The rules' CEP operators share one task per subtask
+     * (see AlertJob), but each still sends its alerts to the cooldown over its own exchange, and every
+     * exchange takes buffers when its task is deployed: at least 8 per rule and subtask (3 to send, 5 to
+     * receive), twice that here so they also get floating ones. A plain MiniCluster's 64 MiB (2,048
+     * buffers) is short of that from about 100 rules: the job then fails at deployment ("Insufficient
+     * number of network buffers").
      */
     static MemorySize networkMemory(int rules, int parallelism) {
-        long buffers = 2_048L + 32L * rules * parallelism;
+        long buffers = 2_048L + 16L * rules * parallelism;
         return new MemorySize(buffers * MemorySize.parse("32kb").getBytes());
     }
 
