@@ -8,7 +8,6 @@ import io.graylight.contracts.alert.AlertScope;
 import io.graylight.contracts.alert.Effect;
 import io.graylight.contracts.json.Json;
 import io.graylight.contracts.metrics.CohortMetrics;
-import io.graylight.embedded.EmbeddedKafka;
 import io.graylight.ml.anomaly.AnomalyDetector;
 import io.graylight.ml.anomaly.AnomalyTrainer;
 import io.graylight.ml.store.ModelStore;
@@ -19,6 +18,7 @@ import io.graylight.options.JobOptions;
 import io.graylight.simulator.Fault;
 import io.graylight.simulator.SimulationConfig;
 import io.graylight.sink.Topics;
+import io.graylight.testing.EmbeddedKafkaExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +34,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -64,11 +63,11 @@ class AnomalyJobKafkaTest {
     @TempDir
     static Path root;
     static Path v1;
-    static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @BeforeAll
     static void setUp() throws Exception {
-        kafka = EmbeddedKafka.start();
         AnomalyModelTraining training = new AnomalyModelTraining(6, Duration.ofMinutes(20), new AnomalyTrainer(50, 256, 0.998, 0.9999));
         for (long seed : new long[] {3, 4}) {
             List<double[]> rows = training.normalVectors(seed, null);
@@ -80,17 +79,12 @@ class AnomalyJobKafkaTest {
         }
     }
 
-    @AfterAll
-    static void tearDown() throws Exception {
-        kafka.close();
-    }
-
     @Test
     void alertsByScopeThenATamperedVersionIsRefusedAndAPublishedOneTakesOver() throws Exception {
         Topics topics = new Topics("anomaly-" + UUID.randomUUID().toString().substring(0, 8) + ".");
-        kafka.createTopics(1, topics.metrics(), topics.alerts());
-        kafka.createTopics(1, true, ModelUpdates.topic(topics));
-        JobOptions options = JobOptions.defaults().withBootstrapServers(kafka.bootstrapServers()).withTopics(topics);
+        KAFKA.broker().createTopics(1, topics.metrics(), topics.alerts());
+        KAFKA.broker().createTopics(1, true, ModelUpdates.topic(topics));
+        JobOptions options = JobOptions.defaults().withBootstrapServers(KAFKA.broker().bootstrapServers()).withTopics(topics);
         AnomalyScorer scorer = new AnomalyScorer(v1.toString(), new AnomalyAlerts(Effect.ROLLBACK, Duration.ofMinutes(2), false),
                 Duration.ofSeconds(30), Duration.ofHours(1));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -108,13 +102,13 @@ class AnomalyJobKafkaTest {
 
             // The CLI refuses a tampered file before sending; one damaged after publishing reaches the job.
             Path tampered = LiveModelKafka.tamperedCopy(v1, root, "anomaly", "v3");
-            assertThat(LiveModelKafka.publish(kafka, topics, root, "anomaly", "v3")).isEqualTo(2);
-            LiveModelKafka.sendRaw(kafka, topics, new ModelUpdate("anomaly", "v3", tampered.toString()));
+            assertThat(LiveModelKafka.publish(KAFKA.broker(), topics, root, "anomaly", "v3")).isEqualTo(2);
+            LiveModelKafka.sendRaw(KAFKA.broker(), topics, new ModelUpdate("anomaly", "v3", tampered.toString()));
             await().atMost(Duration.ofMinutes(1)).until(() -> everySubtaskCounted(job, "modelRefusals", 1));
             sendWindows(topics, "chat-after-refusal", start.plus(Duration.ofMinutes(15)), "latency=2@6m");
             await().atMost(Duration.ofMinutes(2)).until(() -> scopes(topics, "chat-after-refusal").contains(AlertScope.CANARY));
 
-            assertThat(LiveModelKafka.publish(kafka, topics, root, "anomaly", "v2")).isZero();
+            assertThat(LiveModelKafka.publish(KAFKA.broker(), topics, root, "anomaly", "v2")).isZero();
             await().atMost(Duration.ofMinutes(1)).until(() -> everySubtaskCounted(job, "modelLoads", 2));
             sendWindows(topics, "chat-v2", start.plus(Duration.ofMinutes(30)), "latency=2@6m");
             await().atMost(Duration.ofMinutes(2)).until(() -> !alerts(topics, "chat-v2").isEmpty());
@@ -144,7 +138,7 @@ class AnomalyJobKafkaTest {
         SimulationConfig config = AnomalyTrainingData.config(77, 25, RUN, Fault.parse(fault)).toBuilder()
                 .release(release).start(start).build();
         try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(kafka.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(KAFKA.broker().clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (WindowPair pair : AnomalyTrainingData.windows(config, AnomalyTrainingData.WINDOW)) {
                 for (CohortMetrics window : List.of(pair.baseline(), pair.canary())) {
                     producer.send(new ProducerRecord<>(topics.metrics(), release.getBytes(StandardCharsets.UTF_8), Json.toBytes(window)));
@@ -155,7 +149,7 @@ class AnomalyJobKafkaTest {
     }
 
     private static List<Alert> alerts(Topics topics, String release) {
-        return kafka.readCommitted(topics.alerts()).stream().map(r -> Json.fromBytes(r.value(), Alert.class))
+        return KAFKA.broker().readCommitted(topics.alerts()).stream().map(r -> Json.fromBytes(r.value(), Alert.class))
                 .filter(a -> a.release().equals(release)).toList();
     }
 

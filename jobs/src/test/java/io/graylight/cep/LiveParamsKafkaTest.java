@@ -13,9 +13,9 @@ import io.graylight.contracts.telemetry.Cohort;
 import io.graylight.contracts.telemetry.RequestStatus;
 import io.graylight.contracts.telemetry.TelemetryCodec;
 import io.graylight.contracts.telemetry.TelemetryEvent;
-import io.graylight.embedded.EmbeddedKafka;
 import io.graylight.options.JobOptions;
 import io.graylight.sink.Topics;
+import io.graylight.testing.EmbeddedKafkaExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,8 +31,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -63,34 +61,25 @@ class LiveParamsKafkaTest {
             message: "{release}: a request over {params.maxLatencyMs} ms"
             """;
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void aLoweredThresholdAppliesToTheRunningJob() throws Exception {
         Topics topics = new Topics("cep-" + UUID.randomUUID().toString().substring(0, 8) + ".");
         String rulesTopic = topics.prefix() + "rules";
-        kafka.createTopics(2, topics.telemetry());
-        kafka.createTopics(1, topics.alerts());
-        kafka.createTopics(1, true, rulesTopic);
+        KAFKA.broker().createTopics(2, topics.telemetry());
+        KAFKA.broker().createTopics(1, topics.alerts());
+        KAFKA.broker().createTopics(1, true, rulesTopic);
         List<Rule> rules = RuleParser.parse(RULE, "slow-request.yaml");
-        JobOptions options = JobOptions.defaults().withBootstrapServers(kafka.bootstrapServers()).withTopics(topics);
+        JobOptions options = JobOptions.defaults().withBootstrapServers(KAFKA.broker().bootstrapServers()).withTopics(topics);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(300);
         AlertJob.forKafka(rules, options, rulesTopic).build(env);
         JobClient job = env.executeAsync("live-params-test");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.clientProperties(),
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KAFKA.broker().clientProperties(),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             Clock clock = new Clock(producer, topics.telemetry());
             // 500 ms is fine under 10,000 ms; the 20,000 ms marker fires and shows the first requests were judged
@@ -127,7 +116,7 @@ class LiveParamsKafkaTest {
     }
 
     private static int uncommitted(String topic) {
-        java.util.Properties props = kafka.clientProperties();
+        java.util.Properties props = KAFKA.broker().clientProperties();
         props.setProperty("isolation.level", "read_uncommitted");
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(props,
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
@@ -138,7 +127,7 @@ class LiveParamsKafkaTest {
     }
 
     private static List<Alert> alerts(Topics topics) {
-        return kafka.readCommitted(topics.alerts()).stream().map(r -> Json.fromBytes(r.value(), Alert.class)).toList();
+        return KAFKA.broker().readCommitted(topics.alerts()).stream().map(r -> Json.fromBytes(r.value(), Alert.class)).toList();
     }
 
     /** Sends requests with rising event time; a tick far ahead moves the watermark past them. */

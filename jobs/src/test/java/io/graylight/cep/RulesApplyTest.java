@@ -3,8 +3,8 @@ package io.graylight.cep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.graylight.cep.apply.AlertJobCluster;
 import io.graylight.cep.apply.AlertJobCluster.RunningJob;
+import io.graylight.cep.apply.AlertJobCluster;
 import io.graylight.cep.cli.RulesCli;
 import io.graylight.cep.job.AlertJob;
 import io.graylight.cep.rules.RulesSnapshot;
@@ -14,8 +14,8 @@ import io.graylight.contracts.telemetry.Cohort;
 import io.graylight.contracts.telemetry.RequestStatus;
 import io.graylight.contracts.telemetry.TelemetryCodec;
 import io.graylight.contracts.telemetry.TelemetryEvent;
-import io.graylight.embedded.EmbeddedKafka;
 import io.graylight.sink.Topics;
+import io.graylight.testing.EmbeddedKafkaExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -39,9 +39,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -70,7 +68,8 @@ class RulesApplyTest {
             .setConfiguration(CLUSTER)
             .build());
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @TempDir
     Path dir;
@@ -79,21 +78,11 @@ class RulesApplyTest {
     private URI rest;
     private AlertJobCluster cluster;
 
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
-
     @BeforeEach
     void setUp() throws Exception {
         topics = new Topics("apply-" + UUID.randomUUID().toString().substring(0, 8) + ".");
-        kafka.createTopics(1, topics.telemetry(), topics.alerts());
-        kafka.createTopics(1, true, topics.prefix() + "rules");
+        KAFKA.broker().createTopics(1, topics.telemetry(), topics.alerts());
+        KAFKA.broker().createTopics(1, true, topics.prefix() + "rules");
         Configuration client = FLINK.getClientConfiguration();
         rest = URI.create("http://" + client.get(RestOptions.ADDRESS) + ":" + client.get(RestOptions.PORT));
         cluster = new AlertJobCluster(rest, Duration.ofMinutes(1));
@@ -202,7 +191,7 @@ class RulesApplyTest {
     // --- helpers
 
     private JobID start(Path rules) throws Exception {
-        Map<String, String> options = Map.of("bootstrap-servers", kafka.bootstrapServers(), "topic-prefix", topics.prefix(),
+        Map<String, String> options = Map.of("bootstrap-servers", KAFKA.broker().bootstrapServers(), "topic-prefix", topics.prefix(),
                 "rules", rules.toString());
         JobID id = cluster.submit(cluster.jobGraph(RulesSnapshot.read(rules), options, 1, Map.of(), null));
         assertThat(cluster.awaitRunning(id)).isNull();
@@ -245,7 +234,7 @@ class RulesApplyTest {
     }
 
     private List<Alert> alerts() {
-        return kafka.readCommitted(topics.alerts()).stream().map(r -> Json.fromBytes(r.value(), Alert.class)).toList();
+        return KAFKA.broker().readCommitted(topics.alerts()).stream().map(r -> Json.fromBytes(r.value(), Alert.class)).toList();
     }
 
     private Path rules(String name, String... files) throws Exception {
@@ -276,7 +265,7 @@ class RulesApplyTest {
 
     /** Telemetry with rising event time; a tick far ahead moves the watermark past what came before. */
     private final class Telemetry implements AutoCloseable {
-        private final KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.clientProperties(),
+        private final KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KAFKA.broker().clientProperties(),
                 new ByteArraySerializer(), new ByteArraySerializer());
         private final TelemetryCodec codec = new TelemetryCodec();
         // in the recent past: the parser refuses events dated beyond max-future-skew after their Kafka timestamp

@@ -14,7 +14,6 @@ import io.graylight.contracts.decision.DecisionRecord;
 import io.graylight.contracts.json.Json;
 import io.graylight.contracts.metrics.CohortMetrics;
 import io.graylight.contracts.telemetry.DeadLetter;
-import io.graylight.embedded.EmbeddedKafka;
 import io.graylight.metrics.TelemetryMetricsJob;
 import io.graylight.options.JobOptions;
 import io.graylight.rollout.RolloutDecisionJob;
@@ -28,6 +27,7 @@ import io.graylight.sink.JsonKafkaSink;
 import io.graylight.sink.Topics;
 import io.graylight.telemetry.TelemetrySources;
 import io.graylight.testing.ElasticsearchExtension;
+import io.graylight.testing.EmbeddedKafkaExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -59,8 +59,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -95,23 +93,14 @@ class EsIndexingJobTest {
     /** Both tests share the node; each queries its own release. */
     static final String CHAT = "{\"term\":{\"release\":\"chat\"}}";
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void aSimulatedRolloutLandsInElasticsearchAndARerunAddsNothing() throws Exception {
         Topics topics = new Topics("es-" + UUID.randomUUID().toString().substring(0, 8) + ".");
-        kafka.createTopics(2, topics.telemetry(), topics.deadLetters(), topics.metrics(), topics.alerts());
-        kafka.createTopics(1, true, topics.decisions());
+        KAFKA.broker().createTopics(2, topics.telemetry(), topics.deadLetters(), topics.metrics(), topics.alerts());
+        KAFKA.broker().createTopics(1, true, topics.decisions());
         Instant start = Instant.parse("2026-12-01T23:56:00Z"); // crosses midnight: two daily indices
         try (KafkaRecordSink sink = telemetrySink(topics.telemetry())) {
             for (SimulatedRecord record : new TrafficSimulator(SimulationConfig.builder().seed(11).start(start)
@@ -120,7 +109,7 @@ class EsIndexingJobTest {
                 sink.write(record);
             }
         }
-        JobOptions options = JobOptions.defaults().withBootstrapServers(kafka.bootstrapServers()).withTopics(topics)
+        JobOptions options = JobOptions.defaults().withBootstrapServers(KAFKA.broker().bootstrapServers()).withTopics(topics)
                 .withWindow(Duration.ofSeconds(30), Duration.ofSeconds(30));
 
         // the metrics and decision jobs, bounded by the telemetry written so far
@@ -133,7 +122,7 @@ class EsIndexingJobTest {
         env.setParallelism(1);
         env.enableCheckpointing(500);
         new RolloutDecisionJob(TelemetrySources.kafka(options, "decisions", OffsetsInitializer.latest()), null, null,
-                JsonKafkaSink.create(kafka.bootstrapServers(), topics.decisions(), DecisionRecord::release,
+                JsonKafkaSink.create(KAFKA.broker().bootstrapServers(), topics.decisions(), DecisionRecord::release,
                         DeliveryGuarantee.EXACTLY_ONCE, topics.prefix() + "decisions", Duration.ofMinutes(5)),
                 options, List.of(new RolloutJudge.PlanSource(PLAN, "test-plan.yaml")), false).build(env);
         env.execute("decisions");
@@ -173,8 +162,8 @@ class EsIndexingJobTest {
     @Test
     void decisionsGoOnWhileElasticsearchIsDownAndTheBacklogLandsAfter(@InjectMiniCluster MiniCluster flink) throws Exception {
         Topics topics = new Topics("es-down-" + UUID.randomUUID().toString().substring(0, 8) + ".");
-        kafka.createTopics(2, topics.telemetry(), topics.deadLetters(), topics.metrics(), topics.alerts());
-        kafka.createTopics(1, true, topics.decisions());
+        KAFKA.broker().createTopics(2, topics.telemetry(), topics.deadLetters(), topics.metrics(), topics.alerts());
+        KAFKA.broker().createTopics(1, true, topics.decisions());
         Instant start = Instant.parse("2026-12-02T08:00:00Z");
         Instant outage = start.plus(Duration.ofMinutes(3));
         List<SimulatedRecord> before = new ArrayList<>();
@@ -184,13 +173,13 @@ class EsIndexingJobTest {
                 .fault(Fault.parse("error_rate=0.25@4m")).build())) {
             (record.eventTimeMillis() < outage.toEpochMilli() ? before : during).add(record);
         }
-        JobOptions options = JobOptions.defaults().withBootstrapServers(kafka.bootstrapServers()).withTopics(topics);
+        JobOptions options = JobOptions.defaults().withBootstrapServers(KAFKA.broker().bootstrapServers()).withTopics(topics);
 
         StreamExecutionEnvironment deciding = StreamExecutionEnvironment.getExecutionEnvironment();
         deciding.setParallelism(1);
         deciding.enableCheckpointing(300);
         new RolloutDecisionJob(TelemetrySources.kafka(options, "decisions", null), null, null,
-                JsonKafkaSink.create(kafka.bootstrapServers(), topics.decisions(), DecisionRecord::release,
+                JsonKafkaSink.create(KAFKA.broker().bootstrapServers(), topics.decisions(), DecisionRecord::release,
                         DeliveryGuarantee.EXACTLY_ONCE, topics.prefix() + "decisions", Duration.ofMinutes(5)),
                 options, List.of(new RolloutJudge.PlanSource(PLAN.replace("release: chat", "release: outage"), "outage.yaml")),
                 false).build(deciding);
@@ -257,7 +246,7 @@ class EsIndexingJobTest {
      * and a retried duplicate is dropped by the jobs' de-duplication by eventId.
      */
     private static KafkaRecordSink telemetrySink(String topic) {
-        Properties props = kafka.clientProperties();
+        Properties props = KAFKA.broker().clientProperties();
         props.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
         props.setProperty(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         props.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "60000");
@@ -340,7 +329,7 @@ class EsIndexingJobTest {
 
     private static void publish(String topic, List<?> records) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(kafka.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(KAFKA.broker().clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (Object record : records) {
                 producer.send(new ProducerRecord<>(topic, "chat".getBytes(), Json.toBytes(record))).get();
             }
@@ -349,7 +338,7 @@ class EsIndexingJobTest {
 
     private static <T> List<T> read(String topic, Class<T> type) {
         Function<byte[], T> parse = bytes -> Json.fromBytes(bytes, type);
-        return kafka.readCommitted(topic).stream().map(r -> parse.apply(r.value())).toList();
+        return KAFKA.broker().readCommitted(topic).stream().map(r -> parse.apply(r.value())).toList();
     }
 
     static Instant minute(Instant t) {

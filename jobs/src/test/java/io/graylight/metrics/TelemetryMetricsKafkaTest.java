@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.graylight.contracts.json.Json;
 import io.graylight.contracts.metrics.CohortMetrics;
-import io.graylight.options.JobOptions;
 import io.graylight.contracts.telemetry.DeadLetter;
-import io.graylight.embedded.EmbeddedKafka;
-import io.graylight.sink.Topics;
+import io.graylight.options.JobOptions;
 import io.graylight.simulator.KafkaRecordSink;
 import io.graylight.simulator.SimulatedRecord;
 import io.graylight.simulator.SimulationConfig;
 import io.graylight.simulator.TrafficSimulator;
+import io.graylight.sink.Topics;
+import io.graylight.testing.EmbeddedKafkaExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -19,8 +19,6 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,22 +34,13 @@ class TelemetryMetricsKafkaTest {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void recordsInEqualCountedEventsPlusDeadLetters() throws Exception {
         Topics topics = new Topics("it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
-        kafka.createTopics(3, topics.telemetry(), topics.metrics(), topics.deadLetters());
+        KAFKA.broker().createTopics(3, topics.telemetry(), topics.metrics(), topics.deadLetters());
 
         SimulationConfig config = SimulationConfig.builder()
                 .seed(11)
@@ -60,7 +49,7 @@ class TelemetryMetricsKafkaTest {
                 .rateFactor(20)
                 .build();
         List<SimulatedRecord> sent = new ArrayList<>();
-        try (KafkaRecordSink sink = new KafkaRecordSink(kafka.bootstrapServers(), topics.telemetry())) {
+        try (KafkaRecordSink sink = new KafkaRecordSink(KAFKA.broker().bootstrapServers(), topics.telemetry())) {
             for (SimulatedRecord record : new TrafficSimulator(config)) {
                 sink.write(record);
                 sent.add(record);
@@ -71,7 +60,7 @@ class TelemetryMetricsKafkaTest {
         assertThat(malformed).isBetween(400L, 600L);
 
         JobOptions options = JobOptions.defaults()
-                .withBootstrapServers(kafka.bootstrapServers())
+                .withBootstrapServers(KAFKA.broker().bootstrapServers())
                 .withTopics(topics);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
@@ -79,9 +68,9 @@ class TelemetryMetricsKafkaTest {
         TelemetryMetricsJob.forKafka(options, OffsetsInitializer.latest()).build(env);
         env.execute("metrics-kafka-it");
 
-        List<CohortMetrics> metrics = kafka.readCommitted(topics.metrics()).stream()
+        List<CohortMetrics> metrics = KAFKA.broker().readCommitted(topics.metrics()).stream()
                 .map(r -> Json.fromBytes(r.value(), CohortMetrics.class)).toList();
-        List<DeadLetter> deadLetters = kafka.readCommitted(topics.deadLetters()).stream()
+        List<DeadLetter> deadLetters = KAFKA.broker().readCommitted(topics.deadLetters()).stream()
                 .map(r -> Json.fromBytes(r.value(), DeadLetter.class)).toList();
 
         long counted = metrics.stream().mapToLong(CohortMetrics::events).sum();

@@ -10,9 +10,9 @@ import io.graylight.contracts.alert.Effect;
 import io.graylight.contracts.alert.Severity;
 import io.graylight.contracts.decision.Action;
 import io.graylight.contracts.json.Json;
-import io.graylight.embedded.EmbeddedKafka;
 import io.graylight.options.JobOptions;
 import io.graylight.sink.Topics;
+import io.graylight.testing.EmbeddedKafkaExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Properties;
@@ -25,8 +25,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -43,22 +41,13 @@ class NotificationJobKafkaTest {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void repeatedAlertsAndDecisionsAreDeliveredOnceAndFiltersApply() throws Exception {
         Topics topics = new Topics("notify-" + UUID.randomUUID().toString().substring(0, 8) + ".");
-        kafka.createTopics(2, topics.alerts(), topics.decisions());
+        KAFKA.broker().createTopics(2, topics.alerts(), topics.decisions());
         try (WebhookReceiver receiver = new WebhookReceiver();
              KafkaProducer<byte[], byte[]> producer = producer()) {
             for (int copy = 0; copy < 3; copy++) {
@@ -84,7 +73,7 @@ class NotificationJobKafkaTest {
                         decisions: {actions: [ROLLBACK, PROMOTE]}
                         retry: {maxAttempts: 3, initialBackoff: 10ms, maxBackoff: 50ms}
                     """, "notifications.yaml", name -> name.equals("HOOK") ? receiver.url().toString() : null);
-            JobOptions options = JobOptions.defaults().withBootstrapServers(kafka.bootstrapServers()).withTopics(topics);
+            JobOptions options = JobOptions.defaults().withBootstrapServers(KAFKA.broker().bootstrapServers()).withTopics(topics);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(2);
             NotificationJob.forKafka(options, config, OffsetsInitializer.earliest(), OffsetsInitializer.latest()).build(env);
@@ -101,7 +90,7 @@ class NotificationJobKafkaTest {
 
     private static KafkaProducer<byte[], byte[]> producer() {
         Properties properties = new Properties();
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers());
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
     }

@@ -12,13 +12,13 @@ import io.graylight.contracts.alert.Severity;
 import io.graylight.contracts.decision.Action;
 import io.graylight.contracts.decision.DecisionRecord;
 import io.graylight.contracts.json.Json;
-import io.graylight.embedded.EmbeddedKafka;
 import io.graylight.options.JobOptions;
 import io.graylight.simulator.KafkaRecordSink;
 import io.graylight.simulator.SimulatedRecord;
 import io.graylight.simulator.SimulationConfig;
 import io.graylight.simulator.TrafficSimulator;
 import io.graylight.sink.Topics;
+import io.graylight.testing.EmbeddedKafkaExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +36,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,32 +53,23 @@ class RolloutAlertKafkaTest {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void aCriticalRollbackAlertProducesARollbackRecordCitingTheRule(@TempDir Path dir) throws Exception {
         Topics topics = new Topics("alert-" + UUID.randomUUID().toString().substring(0, 8) + ".");
-        kafka.createTopics(1, topics.telemetry(), topics.commands(), topics.alerts());
-        kafka.createTopics(1, true, topics.decisions());
+        KAFKA.broker().createTopics(1, topics.telemetry(), topics.commands(), topics.alerts());
+        KAFKA.broker().createTopics(1, true, topics.decisions());
         Path plan = Files.writeString(dir.resolve("plan.yaml"), RolloutTest.PLAN, StandardCharsets.UTF_8);
         Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(10));
-        try (KafkaRecordSink sink = new KafkaRecordSink(kafka.bootstrapServers(), topics.telemetry())) {
+        try (KafkaRecordSink sink = new KafkaRecordSink(KAFKA.broker().bootstrapServers(), topics.telemetry())) {
             for (SimulatedRecord record : new TrafficSimulator(SimulationConfig.builder().seed(8).start(start)
                     .canaryPercent(10).rateFactor(5).duration(Duration.ofMinutes(2)).build())) {
                 sink.write(record);
             }
         }
-        JobOptions options = JobOptions.defaults().withBootstrapServers(kafka.bootstrapServers()).withTopics(topics)
+        JobOptions options = JobOptions.defaults().withBootstrapServers(KAFKA.broker().bootstrapServers()).withTopics(topics)
                 .withPlans(List.of(plan.toString()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
@@ -116,13 +105,13 @@ class RolloutAlertKafkaTest {
     }
 
     private static List<DecisionRecord> decisions(Topics topics) {
-        return kafka.readCommitted(topics.decisions()).stream()
+        return KAFKA.broker().readCommitted(topics.decisions()).stream()
                 .map(r -> Json.fromBytes(r.value(), DecisionRecord.class)).toList();
     }
 
     private static void send(String topic, Alert... alerts) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(kafka.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(KAFKA.broker().clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (Alert alert : alerts) {
                 producer.send(new ProducerRecord<>(topic, alert.release().getBytes(StandardCharsets.UTF_8),
                         Json.toBytes(alert))).get();

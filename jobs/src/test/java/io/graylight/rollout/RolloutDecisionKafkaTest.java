@@ -7,7 +7,6 @@ import io.graylight.contracts.command.RolloutCommands;
 import io.graylight.contracts.decision.Action;
 import io.graylight.contracts.decision.DecisionRecord;
 import io.graylight.contracts.json.Json;
-import io.graylight.embedded.EmbeddedKafka;
 import io.graylight.options.JobOptions;
 import io.graylight.simulator.Fault;
 import io.graylight.simulator.KafkaRecordSink;
@@ -19,6 +18,7 @@ import io.graylight.sink.Topics;
 import io.graylight.telemetry.KafkaTelemetryDeserializer;
 import io.graylight.telemetry.TelemetryParser;
 import io.graylight.telemetry.TelemetryRecord;
+import io.graylight.testing.EmbeddedKafkaExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -39,8 +39,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -57,34 +55,25 @@ class RolloutDecisionKafkaTest {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     /** Records read before the injected failure; shared with the task through this JVM. */
     static final AtomicLong READ = new AtomicLong();
     static final AtomicLong FAILURES = new AtomicLong();
 
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
-
     @Test
     void aFailureMidRunLeavesNoRepeatedAndNoMissingSeq() throws Exception {
         Topics topics = new Topics("eo-" + UUID.randomUUID().toString().substring(0, 8) + ".");
-        kafka.createTopics(2, topics.telemetry(), topics.commands());
-        kafka.createTopics(1, true, topics.decisions());
+        KAFKA.broker().createTopics(2, topics.telemetry(), topics.commands());
+        KAFKA.broker().createTopics(1, true, topics.decisions());
         Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
         send(topics.commands(),
                 RolloutCommand.start("chat", RolloutTest.PLAN, "test-plan.yaml", "test", "tester", start),
                 RolloutCommand.start("search", "release: search\nstages: [150]\n", "bad.yaml", "test", "tester", start));
         int records = 0;
-        try (KafkaRecordSink sink = new KafkaRecordSink(kafka.bootstrapServers(), topics.telemetry())) {
+        try (KafkaRecordSink sink = new KafkaRecordSink(KAFKA.broker().bootstrapServers(), topics.telemetry())) {
             for (SimulatedRecord record : new TrafficSimulator(SimulationConfig.builder().seed(21).start(start)
                     .releases(List.of("chat", "search")).canaryPercent(25).rateFactor(10).duration(Duration.ofMinutes(15))
                     .fault(Fault.parse("error_rate=0.15@4m")).build())) {
@@ -93,7 +82,7 @@ class RolloutDecisionKafkaTest {
             }
         }
 
-        JobOptions options = JobOptions.defaults().withBootstrapServers(kafka.bootstrapServers()).withTopics(topics);
+        JobOptions options = JobOptions.defaults().withBootstrapServers(KAFKA.broker().bootstrapServers()).withTopics(topics);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(200);
@@ -101,7 +90,7 @@ class RolloutDecisionKafkaTest {
         READ.set(0);
         FAILURES.set(0);
         KafkaSource<TelemetryRecord> telemetry = KafkaSource.<TelemetryRecord>builder()
-                .setBootstrapServers(kafka.bootstrapServers())
+                .setBootstrapServers(KAFKA.broker().bootstrapServers())
                 .setTopics(topics.telemetry())
                 .setGroupId("eo-test")
                 .setStartingOffsets(OffsetsInitializer.earliest())
@@ -109,7 +98,7 @@ class RolloutDecisionKafkaTest {
                 .setDeserializer(new FailOnceAfter(records / 3, new KafkaTelemetryDeserializer(new TelemetryParser(Duration.ZERO))))
                 .build();
         KafkaSource<RolloutCommand> commands = KafkaSource.<RolloutCommand>builder()
-                .setBootstrapServers(kafka.bootstrapServers())
+                .setBootstrapServers(KAFKA.broker().bootstrapServers())
                 .setTopics(topics.commands())
                 .setGroupId("eo-test-commands")
                 .setStartingOffsets(OffsetsInitializer.earliest())
@@ -117,13 +106,13 @@ class RolloutDecisionKafkaTest {
                 .setDeserializer(new KafkaCommandDeserializer())
                 .build();
         new RolloutDecisionJob(telemetry, commands, null,
-                JsonKafkaSink.create(kafka.bootstrapServers(), topics.decisions(), DecisionRecord::release,
+                JsonKafkaSink.create(KAFKA.broker().bootstrapServers(), topics.decisions(), DecisionRecord::release,
                         org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE, "eo-test-decisions", Duration.ofMinutes(5)),
                 options, List.of(), false).build(env);
         env.execute("decisions-exactly-once-test");
 
         assertThat(FAILURES.get()).as("the injected failure happened").isEqualTo(1);
-        List<DecisionRecord> decisions = kafka.readCommitted(topics.decisions()).stream()
+        List<DecisionRecord> decisions = KAFKA.broker().readCommitted(topics.decisions()).stream()
                 .map(r -> Json.fromBytes(r.value(), DecisionRecord.class)).toList();
         assertThat(decisions).as("a refused plan applies nothing").allSatisfy(d -> assertThat(d.release()).isEqualTo("chat"));
         assertThat(decisions).extracting(DecisionRecord::seq)
@@ -159,7 +148,7 @@ class RolloutDecisionKafkaTest {
 
     private static void send(String topic, RolloutCommand... commands) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(kafka.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(KAFKA.broker().clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (RolloutCommand command : commands) {
                 producer.send(new ProducerRecord<>(topic, RolloutCommands.key(command), RolloutCommands.encode(command))).get();
             }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.graylight.contracts.decision.Action;
 import io.graylight.contracts.decision.DecisionRecord;
 import io.graylight.contracts.json.Json;
-import io.graylight.embedded.EmbeddedKafka;
 import io.graylight.options.JobOptions;
 import io.graylight.simulator.Fault;
 import io.graylight.simulator.KafkaRecordSink;
@@ -14,6 +13,7 @@ import io.graylight.simulator.SimulatedRecord;
 import io.graylight.simulator.SimulationConfig;
 import io.graylight.simulator.TrafficSimulator;
 import io.graylight.sink.Topics;
+import io.graylight.testing.EmbeddedKafkaExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +31,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,27 +62,18 @@ class RolloutUpgradeTest {
               - {metric: error_rate, margin: 0.03}
             """;
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void stateCarriesOverAStopWithSavepointAndResubmit(@InjectClusterClient ClusterClient<?> client, @TempDir Path dir)
             throws Exception {
         Topics topics = new Topics("upgrade-" + UUID.randomUUID().toString().substring(0, 8) + ".");
-        kafka.createTopics(2, topics.telemetry(), topics.commands(), topics.alerts());
-        kafka.createTopics(1, true, topics.decisions());
+        KAFKA.broker().createTopics(2, topics.telemetry(), topics.commands(), topics.alerts());
+        KAFKA.broker().createTopics(1, true, topics.decisions());
         Path plan = Files.writeString(dir.resolve("plan.yaml"), PLAN);
         JobOptions options = JobOptions.defaults()
-                .withBootstrapServers(kafka.bootstrapServers())
+                .withBootstrapServers(KAFKA.broker().bootstrapServers())
                 .withTopics(topics)
                 .withPlans(List.of(plan.toString()));
         Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(20));
@@ -134,7 +123,7 @@ class RolloutUpgradeTest {
     }
 
     private static void send(Topics topics, SimulationConfig config) throws Exception {
-        try (KafkaRecordSink sink = new KafkaRecordSink(kafka.bootstrapServers(), topics.telemetry())) {
+        try (KafkaRecordSink sink = new KafkaRecordSink(KAFKA.broker().bootstrapServers(), topics.telemetry())) {
             for (SimulatedRecord record : new TrafficSimulator(config)) {
                 sink.write(record);
             }
@@ -142,7 +131,7 @@ class RolloutUpgradeTest {
     }
 
     private static List<DecisionRecord> decisions(Topics topics) {
-        return kafka.readCommitted(topics.decisions()).stream()
+        return KAFKA.broker().readCommitted(topics.decisions()).stream()
                 .map(r -> Json.fromBytes(r.value(), DecisionRecord.class))
                 .filter(d -> d.release().equals("chat"))
                 .toList();

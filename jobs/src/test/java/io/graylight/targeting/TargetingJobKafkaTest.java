@@ -7,7 +7,6 @@ import io.graylight.contracts.json.Json;
 import io.graylight.contracts.targeting.TargetingScore;
 import io.graylight.contracts.telemetry.TelemetryCodec;
 import io.graylight.contracts.telemetry.TelemetryEvent;
-import io.graylight.embedded.EmbeddedKafka;
 import io.graylight.ml.store.ModelMetadata;
 import io.graylight.ml.store.ModelStore;
 import io.graylight.ml.targeting.PastRollouts;
@@ -19,6 +18,7 @@ import io.graylight.models.ModelUpdate;
 import io.graylight.models.ModelUpdates;
 import io.graylight.options.JobOptions;
 import io.graylight.sink.Topics;
+import io.graylight.testing.EmbeddedKafkaExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +37,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -69,11 +68,11 @@ class TargetingJobKafkaTest {
     static Path v1;
     static TargetingModel model1;
     static TargetingModel model2;
-    static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @BeforeAll
     static void setUp() throws Exception {
-        kafka = EmbeddedKafka.start();
         PastRollouts.Dataset data = PastRollouts.generate(5, 1_500);
         model1 = new TargetingTrainer(2, 20).fit("gradient-boosting", data.x(), data.y(), 5);
         model2 = new TargetingTrainer(2, 20).fit("logistic-regression", data.x(), data.y(), 5);
@@ -87,17 +86,12 @@ class TargetingJobKafkaTest {
                 model);
     }
 
-    @AfterAll
-    static void tearDown() throws Exception {
-        kafka.close();
-    }
-
     @Test
     void scoresPerUserThenATamperedVersionIsRefusedAndAPublishedOneReScoresEveryone() throws Exception {
         Topics topics = new Topics("targeting-" + UUID.randomUUID().toString().substring(0, 8) + ".");
-        kafka.createTopics(2, topics.telemetry());
-        kafka.createTopics(1, true, topics.targeting(), ModelUpdates.topic(topics));
-        JobOptions options = JobOptions.defaults().withBootstrapServers(kafka.bootstrapServers()).withTopics(topics);
+        KAFKA.broker().createTopics(2, topics.telemetry());
+        KAFKA.broker().createTopics(1, true, topics.targeting(), ModelUpdates.topic(topics));
+        JobOptions options = JobOptions.defaults().withBootstrapServers(KAFKA.broker().bootstrapServers()).withTopics(topics);
         // A TTL beyond the simulated week: state must outlive the test's event time.
         UserScorer.Settings settings = new UserScorer.Settings(v1.toString(), 5, MIN_CHANGE, Duration.ofDays(60));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -113,13 +107,13 @@ class TargetingJobKafkaTest {
             await().atMost(Duration.ofMinutes(2)).until(() -> scoredLike(latest(topics), before, users, model1, "v1", MIN_CHANGE));
 
             Path tampered = LiveModelKafka.tamperedCopy(v1, root, "targeting", "v3");
-            assertThat(LiveModelKafka.publish(kafka, topics, root, "targeting", "v3")).isEqualTo(2);
-            LiveModelKafka.sendRaw(kafka, topics, new ModelUpdate("targeting", "v3", tampered.toString()));
+            assertThat(LiveModelKafka.publish(KAFKA.broker(), topics, root, "targeting", "v3")).isEqualTo(2);
+            LiveModelKafka.sendRaw(KAFKA.broker(), topics, new ModelUpdate("targeting", "v3", tampered.toString()));
             await().atMost(Duration.ofMinutes(1)).until(() -> everySubtaskCounted(job, "modelRefusals", 1));
             after = send(topics, 10, 15, users);
             await().atMost(Duration.ofMinutes(2)).until(() -> scoredLike(latest(topics), after, users, model1, "v1", MIN_CHANGE));
 
-            assertThat(LiveModelKafka.publish(kafka, topics, root, "targeting", "v2")).isZero();
+            assertThat(LiveModelKafka.publish(KAFKA.broker(), topics, root, "targeting", "v2")).isZero();
             List<String> everyone = new ArrayList<>(before);
             everyone.addAll(after);
             // No new telemetry: the switch itself re-scores every user, with the exact score of all their telemetry.
@@ -153,7 +147,7 @@ class TargetingJobKafkaTest {
         TelemetryCodec codec = new TelemetryCodec();
         List<String> qualifying = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(kafka.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(KAFKA.broker().clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (PastRollouts.User user : PastRollouts.population(seed, count)) {
                 String id = user.id() + "-s" + seed;
                 UserFeatures features = new UserFeatures();
@@ -181,7 +175,7 @@ class TargetingJobKafkaTest {
 
     private static Map<String, TargetingScore> latest(Topics topics) {
         Map<String, TargetingScore> latest = new LinkedHashMap<>();
-        kafka.readCommitted(topics.targeting()).forEach(r -> {
+        KAFKA.broker().readCommitted(topics.targeting()).forEach(r -> {
             TargetingScore score = Json.fromBytes(r.value(), TargetingScore.class);
             assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(score.userId());
             latest.put(score.userId(), score);

@@ -13,9 +13,9 @@ import io.graylight.contracts.decision.DecisionRecord;
 import io.graylight.contracts.decision.Evidence;
 import io.graylight.contracts.decision.Strategy;
 import io.graylight.contracts.json.Json;
-import io.graylight.embedded.EmbeddedKafka;
 import io.graylight.rollout.plan.PlanParser;
 import io.graylight.sink.Topics;
+import io.graylight.testing.EmbeddedKafkaExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -38,10 +38,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -61,28 +60,19 @@ class RolloutCliKafkaTest {
               - {metric: error_rate, margin: 0.002}
             """;
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @TempDir
     Path dir;
 
     Topics topics;
 
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
-
     @BeforeEach
     void uniqueTopics() throws Exception {
         topics = new Topics("it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
-        kafka.createTopics(2, topics.commands());
-        kafka.createTopics(3, true, topics.decisions());
+        KAFKA.broker().createTopics(2, topics.commands());
+        KAFKA.broker().createTopics(3, true, topics.decisions());
     }
 
     // --- commands ---
@@ -169,7 +159,7 @@ class RolloutCliKafkaTest {
 
     @Test
     void aMissingTopicIsReportedNotHung() {
-        CliRun run = CliRun.of("rollout", "pause", "chat", "--kafka", kafka.bootstrapServers(),
+        CliRun run = CliRun.of("rollout", "pause", "chat", "--kafka", KAFKA.broker().bootstrapServers(),
                 "--topic-prefix", "missing-" + UUID.randomUUID() + ".", "--timeout", "2s");
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(1);
@@ -219,7 +209,7 @@ class RolloutCliKafkaTest {
         String prefix = "missing-" + UUID.randomUUID() + ".";
         for (String[] args : List.of(new String[] {"rollout", "status", "chat"}, new String[] {"decisions", "tail"})) {
             List<String> all = new ArrayList<>(List.of(args));
-            all.addAll(List.of("--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--timeout", "2s"));
+            all.addAll(List.of("--kafka", KAFKA.broker().bootstrapServers(), "--topic-prefix", prefix, "--timeout", "2s"));
             CliRun run = CliRun.of(all.toArray(String[]::new));
             assertThat(run.exit()).as(run.toString()).isEqualTo(1);
             assertThat(run.err()).contains("cannot read " + prefix + "decisions: ");
@@ -263,7 +253,7 @@ class RolloutCliKafkaTest {
             ExecutorService executor = Executors.newSingleThreadExecutor();
             try {
                 Future<Integer> exit = executor.submit(() -> cli.execute("decisions", "tail", "--follow", "--release", "chat",
-                        "--kafka", kafka.bootstrapServers(), "--topic-prefix", topics.prefix()));
+                        "--kafka", KAFKA.broker().bootstrapServers(), "--topic-prefix", topics.prefix()));
 
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(out.toString()).contains("chat  #1  START"));
 
@@ -295,7 +285,7 @@ class RolloutCliKafkaTest {
 
     private CliRun cli(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--kafka", kafka.bootstrapServers(), "--topic-prefix", topics.prefix()));
+        all.addAll(List.of("--kafka", KAFKA.broker().bootstrapServers(), "--topic-prefix", topics.prefix()));
         return CliRun.of(all.toArray(String[]::new));
     }
 
@@ -375,7 +365,7 @@ class RolloutCliKafkaTest {
     }
 
     private static Properties producerProps() {
-        Properties props = kafka.clientProperties();
+        Properties props = KAFKA.broker().clientProperties();
         props.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         return props;
@@ -383,7 +373,7 @@ class RolloutCliKafkaTest {
 
     /** Committed records in offset order (one partition's order is all the tests compare). */
     private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(kafka.readCommitted(topic));
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(KAFKA.broker().readCommitted(topic));
         records.sort(java.util.Comparator.comparingLong(ConsumerRecord::offset));
         return records;
     }
