@@ -7,6 +7,7 @@ import io.graylight.contracts.metrics.CohortMetrics;
 import io.graylight.contracts.telemetry.DeadLetter;
 import io.graylight.options.JobOptions;
 import io.graylight.sink.Topics;
+import io.graylight.types.JsonRecordDeserializer;
 import io.graylight.types.JsonTypeInfo;
 import java.io.IOException;
 import java.time.Duration;
@@ -112,7 +113,7 @@ public final class IndexingJob {
                 .setGroupId(group + "-dlq")
                 .setStartingOffsets(start)
                 .setProperties(readCommitted())
-                .setDeserializer(new DeadLetterDeserializer());
+                .setDeserializer(new JsonRecordDeserializer<>(DeadLetter.class));
         if (stopAt != null) {
             records.setBounded(stopAt);
             dlq.setBounded(stopAt);
@@ -267,39 +268,6 @@ public final class IndexingJob {
         @Override
         public TypeInformation<EsDocument> getProducedType() {
             return TypeInformation.of(EsDocument.class);
-        }
-    }
-
-    static final class DeadLetterDeserializer implements KafkaRecordDeserializationSchema<DeadLetter> {
-        private static final Logger LOG = LoggerFactory.getLogger(DeadLetterDeserializer.class);
-        private transient Counter unreadable;
-
-        @Override
-        public void open(org.apache.flink.api.common.serialization.DeserializationSchema.InitializationContext context) {
-            unreadable = context.getMetricGroup().counter("unreadableRecords");
-        }
-
-        @Override
-        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<DeadLetter> out) {
-            if (record.value() == null) {
-                return;
-            }
-            DeadLetter letter;
-            try {
-                letter = Json.fromBytes(record.value(), DeadLetter.class);
-            } catch (RuntimeException e) {
-                if (unreadable != null) {
-                    unreadable.inc();
-                }
-                LOG.warn("Skipping unreadable dead letter {}-{}@{}", record.topic(), record.partition(), record.offset());
-                return;
-            }
-            out.collect(letter);
-        }
-
-        @Override
-        public TypeInformation<DeadLetter> getProducedType() {
-            return JsonTypeInfo.of(DeadLetter.class);
         }
     }
 }

@@ -3,8 +3,10 @@ package io.graylight.types;
 import io.graylight.contracts.json.Json;
 import java.io.IOException;
 import java.io.Serializable;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -13,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a contract record from Kafka as JSON. A tombstone (null value, on a compacted topic) is
  * skipped; a record that does not parse, or that the reader's {@link Check} refuses, is logged with
- * its offset and skipped: a bad record never fails the job.
+ * its offset, counted ({@code unreadableRecords}) and skipped: a bad record never fails the job.
  */
 public final class JsonRecordDeserializer<T> implements KafkaRecordDeserializationSchema<T> {
 
@@ -27,6 +29,7 @@ public final class JsonRecordDeserializer<T> implements KafkaRecordDeserializati
 
     private final Class<T> type;
     private final Check<? super T> check;
+    private transient Counter unreadable;
 
     public JsonRecordDeserializer(Class<T> type) {
         this(type, record -> null);
@@ -35,6 +38,11 @@ public final class JsonRecordDeserializer<T> implements KafkaRecordDeserializati
     public JsonRecordDeserializer(Class<T> type, Check<? super T> check) {
         this.type = type;
         this.check = check;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        unreadable = context.getMetricGroup().counter("unreadableRecords");
     }
 
     @Override
@@ -58,6 +66,9 @@ public final class JsonRecordDeserializer<T> implements KafkaRecordDeserializati
     }
 
     private void skip(ConsumerRecord<byte[], byte[]> record, String why) {
+        if (unreadable != null) {
+            unreadable.inc();
+        }
         LOG.warn("skipped {} at {}-{}@{}: {}", type.getSimpleName(), record.topic(), record.partition(), record.offset(), why);
     }
 
