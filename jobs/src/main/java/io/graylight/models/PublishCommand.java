@@ -7,23 +7,17 @@ import io.graylight.ml.store.ModelLoadException;
 import io.graylight.ml.store.ModelLoader;
 import io.graylight.ml.store.ModelStore;
 import io.graylight.ml.targeting.TargetingModel;
+import io.graylight.rollout.cli.CommandSender;
 import io.graylight.rollout.cli.KafkaOptions;
 import java.io.PrintWriter;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -114,9 +108,8 @@ public final class PublishCommand implements Callable<Integer> {
             return 0;
         }
         String topic = ModelUpdates.topic(kafka.topics());
-        try (KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers(), kafka.timeout())) {
-            RecordMetadata acked = producer.send(new ProducerRecord<>(topic, model.name().getBytes(StandardCharsets.UTF_8),
-                    Json.toBytes(update))).get(kafka.timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        try (CommandSender sender = new CommandSender(kafka.bootstrapServers(), kafka.timeout())) {
+            RecordMetadata acked = sender.send(topic, model.name().getBytes(StandardCharsets.UTF_8), Json.toBytes(update));
             out.printf("published %s (sha256 %s) from %s (%s-%d@%d); running jobs switch once they have verified it%n",
                     loaded.id(), loaded.sha256(), update.path(), acked.topic(), acked.partition(), acked.offset());
             out.flush();
@@ -134,20 +127,5 @@ public final class PublishCommand implements Callable<Integer> {
         }
         err.flush();
         return 1;
-    }
-
-    /** {@code acks=all}, idempotent, and failing within the timeout rather than Kafka's minutes. */
-    private static KafkaProducer<byte[], byte[]> producer(String bootstrapServers, Duration timeout) {
-        String millis = String.valueOf(Math.max(2_000, timeout.toMillis()));
-        Properties props = new Properties();
-        props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.setProperty(ProducerConfig.CLIENT_ID_CONFIG, "graylight-cli");
-        props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
-        props.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
-        props.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, millis);
-        props.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, millis);
-        props.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, millis);
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 }

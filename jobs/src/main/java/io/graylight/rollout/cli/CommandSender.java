@@ -14,16 +14,16 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Sends one operator command and waits until every in-sync replica has it ({@code acks=all},
- * idempotent, so a retry cannot duplicate it). Keyed by release: one release's commands stay in
- * order.
+ * Sends one record from the CLI and waits until every in-sync replica has it ({@code acks=all},
+ * idempotent, so a retry cannot duplicate it): operator commands, keyed by release so one release's
+ * commands stay in order, and model updates ({@code graylight models publish}).
  */
-final class CommandSender implements AutoCloseable {
+public final class CommandSender implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final Duration timeout;
 
-    CommandSender(String bootstrapServers, Duration timeout) {
+    public CommandSender(String bootstrapServers, Duration timeout) {
         this.timeout = timeout;
         long millis = Math.max(2_000, timeout.toMillis());
         Properties props = new Properties();
@@ -41,9 +41,13 @@ final class CommandSender implements AutoCloseable {
 
     RecordMetadata send(String topic, RolloutCommand command)
             throws ExecutionException, InterruptedException, TimeoutException {
-        ProducerRecord<byte[], byte[]> record =
-                new ProducerRecord<>(topic, RolloutCommands.key(command), RolloutCommands.encode(command));
-        return producer.send(record).get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        return send(topic, RolloutCommands.key(command), RolloutCommands.encode(command));
+    }
+
+    /** The record's metadata once acknowledged; throws when not within the timeout. */
+    public RecordMetadata send(String topic, byte[] key, byte[] value)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        return producer.send(new ProducerRecord<>(topic, key, value)).get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
     }
 
     @Override
