@@ -69,7 +69,8 @@ public final class RouterServer implements AutoCloseable {
                 : ConfigLoader.loadUserAttributes(Path.of(config.attributes().file()));
         RouterMetrics metrics = new RouterMetrics();
         // enough event loops for every server instance, whatever the core count says
-        VertxOptions options = new VertxOptions().setEventLoopPoolSize(
+        // epoll where Linux has it (netty-transport-native-epoll): fewer syscalls and copies per call than NIO
+        VertxOptions options = new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(
                 Math.max(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, config.listen().instances()));
         Vertx vertx = config.metrics().vertx()
                 ? Vertx.builder()
@@ -126,8 +127,8 @@ public final class RouterServer implements AutoCloseable {
             if (follower != null) {
                 follower.start();
             }
-            LOG.info("router listening on {}:{} ({} event loops) for releases {}", config.listen().host(), actual,
-                    verticles.size(), config.releases().stream().map(RouterConfig.Release::name).toList());
+            LOG.info("router listening on {}:{} ({} event loops, {} transport) for releases {}", config.listen().host(), actual,
+                    verticles.size(), vertx.isNativeTransportEnabled() ? "epoll" : "NIO", config.releases().stream().map(RouterConfig.Release::name).toList());
             return new RouterServer(vertx, deployment, actual, verticles, book, follower, telemetry, metrics, grace);
         } catch (Exception e) {
             vertx.close();
