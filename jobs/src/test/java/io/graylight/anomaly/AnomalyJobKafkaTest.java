@@ -25,10 +25,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -51,13 +49,8 @@ class AnomalyJobKafkaTest {
     static final InMemoryReporter METRICS = InMemoryReporter.create();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = LiveModelKafka.miniCluster(METRICS);
 
-    static final int PARALLELISM = 2;
     static final Duration RUN = Duration.ofMinutes(10);
 
     @TempDir
@@ -88,7 +81,7 @@ class AnomalyJobKafkaTest {
         AnomalyScorer scorer = new AnomalyScorer(v1.toString(), new AnomalyAlerts(Effect.ROLLBACK, Duration.ofMinutes(2), false),
                 Duration.ofSeconds(30), Duration.ofHours(1));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(PARALLELISM);
+        env.setParallelism(LiveModelKafka.PARALLELISM);
         env.enableCheckpointing(200);
         AnomalyJob.forKafka(options, scorer).build(env);
         JobClient job = env.executeAsync("anomaly-kafka-test");
@@ -104,12 +97,12 @@ class AnomalyJobKafkaTest {
             Path tampered = LiveModelKafka.tamperedCopy(v1, root, "anomaly", "v3");
             assertThat(LiveModelKafka.publish(KAFKA.broker(), topics, root, "anomaly", "v3")).isEqualTo(2);
             LiveModelKafka.sendRaw(KAFKA.broker(), topics, new ModelUpdate("anomaly", "v3", tampered.toString()));
-            await().atMost(Duration.ofMinutes(1)).until(() -> everySubtaskCounted(job, "modelRefusals", 1));
+            await().atMost(Duration.ofMinutes(1)).until(() -> LiveModelKafka.everySubtaskCounted(METRICS, job, "modelRefusals", 1));
             sendWindows(topics, "chat-after-refusal", start.plus(Duration.ofMinutes(15)), "latency=2@6m");
             await().atMost(Duration.ofMinutes(2)).until(() -> scopes(topics, "chat-after-refusal").contains(AlertScope.CANARY));
 
             assertThat(LiveModelKafka.publish(KAFKA.broker(), topics, root, "anomaly", "v2")).isZero();
-            await().atMost(Duration.ofMinutes(1)).until(() -> everySubtaskCounted(job, "modelLoads", 2));
+            await().atMost(Duration.ofMinutes(1)).until(() -> LiveModelKafka.everySubtaskCounted(METRICS, job, "modelLoads", 2));
             sendWindows(topics, "chat-v2", start.plus(Duration.ofMinutes(30)), "latency=2@6m");
             await().atMost(Duration.ofMinutes(2)).until(() -> !alerts(topics, "chat-v2").isEmpty());
             // Refused once per subtask, never retried on the windows that followed.
@@ -127,11 +120,6 @@ class AnomalyJobKafkaTest {
         assertThat(alerts(topics, "chat-v2")).extracting(Alert::rule).containsOnly("anomaly@v2");
     }
 
-    /** Whether every scoring subtask's counter has reached {@code atLeast}. */
-    private static boolean everySubtaskCounted(JobClient job, String counter, long atLeast) {
-        List<Long> counts = LiveModelKafka.counters(METRICS, job.getJobID(), counter);
-        return counts.size() == PARALLELISM && counts.stream().allMatch(c -> c >= atLeast);
-    }
 
     /** One simulated run's window metrics, canary and baseline of each window, keyed by release. */
     private static void sendWindows(Topics topics, String release, Instant start, String fault) throws Exception {

@@ -11,16 +11,32 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** What the jobs' Kafka tests of a live model upgrade share: publishing, tampering, and the scorers' counters. */
+/** What the jobs' Kafka tests of a live model upgrade share: the cluster, publishing, tampering, and the scorers' counters. */
 public final class LiveModelKafka {
 
+    /** The scoring jobs' parallelism in these tests: one task manager with as many slots. */
+    public static final int PARALLELISM = 2;
+
     private LiveModelKafka() {}
+
+    /** A MiniCluster (1 task manager, {@link #PARALLELISM} slots) whose metrics {@code reporter} keeps, for {@link #counters}. */
+    public static MiniClusterExtension miniCluster(InMemoryReporter reporter) {
+        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                .setConfiguration(reporter.addToConfiguration(new Configuration()))
+                .setNumberTaskManagers(1)
+                .setNumberSlotsPerTaskManager(PARALLELISM)
+                .build());
+    }
 
     /** {@code graylight models publish MODEL VERSION}, as an operator runs it; its exit code. */
     public static int publish(EmbeddedKafka kafka, Topics topics, Path root, String model, String version) {
@@ -57,5 +73,11 @@ public final class LiveModelKafka {
     public static List<Long> counters(InMemoryReporter reporter, JobID job, String name) {
         Map<String, org.apache.flink.metrics.Metric> metrics = reporter.findMetrics(job, ".*\\." + name + "$");
         return metrics.values().stream().map(m -> ((Counter) m).getCount()).toList();
+    }
+
+    /** Whether every one of the {@link #PARALLELISM} scoring subtasks' counter {@code name} has reached {@code atLeast}. */
+    public static boolean everySubtaskCounted(InMemoryReporter reporter, JobClient job, String name, long atLeast) {
+        List<Long> counts = counters(reporter, job.getJobID(), name);
+        return counts.size() == PARALLELISM && counts.stream().allMatch(c -> c >= atLeast);
     }
 }

@@ -27,10 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -54,13 +52,8 @@ class TargetingJobKafkaTest {
     static final InMemoryReporter METRICS = InMemoryReporter.create();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = LiveModelKafka.miniCluster(METRICS);
 
-    static final int PARALLELISM = 2;
     static final double MIN_CHANGE = 0.05;
 
     @TempDir
@@ -95,7 +88,7 @@ class TargetingJobKafkaTest {
         // A TTL beyond the simulated week: state must outlive the test's event time.
         UserScorer.Settings settings = new UserScorer.Settings(v1.toString(), 5, MIN_CHANGE, Duration.ofDays(60));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(PARALLELISM);
+        env.setParallelism(LiveModelKafka.PARALLELISM);
         env.enableCheckpointing(200);
         TargetingJob.forKafka(options, settings).build(env);
         JobClient job = env.executeAsync("targeting-kafka-test");
@@ -109,7 +102,7 @@ class TargetingJobKafkaTest {
             Path tampered = LiveModelKafka.tamperedCopy(v1, root, "targeting", "v3");
             assertThat(LiveModelKafka.publish(KAFKA.broker(), topics, root, "targeting", "v3")).isEqualTo(2);
             LiveModelKafka.sendRaw(KAFKA.broker(), topics, new ModelUpdate("targeting", "v3", tampered.toString()));
-            await().atMost(Duration.ofMinutes(1)).until(() -> everySubtaskCounted(job, "modelRefusals", 1));
+            await().atMost(Duration.ofMinutes(1)).until(() -> LiveModelKafka.everySubtaskCounted(METRICS, job, "modelRefusals", 1));
             after = send(topics, 10, 15, users);
             await().atMost(Duration.ofMinutes(2)).until(() -> scoredLike(latest(topics), after, users, model1, "v1", MIN_CHANGE));
 
@@ -183,8 +176,4 @@ class TargetingJobKafkaTest {
         return latest;
     }
 
-    private static boolean everySubtaskCounted(JobClient job, String counter, long atLeast) {
-        List<Long> counts = LiveModelKafka.counters(METRICS, job.getJobID(), counter);
-        return counts.size() == PARALLELISM && counts.stream().allMatch(c -> c >= atLeast);
-    }
 }
