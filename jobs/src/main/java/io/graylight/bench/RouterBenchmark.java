@@ -309,7 +309,7 @@ public final class RouterBenchmark implements Callable<Integer> {
 
     private static void publish(KafkaProducer<byte[], byte[]> producer, DecisionRecord decision) {
         producer.beginTransaction();
-        producer.send(new ProducerRecord<>("bench.graylight.decisions", decision.release().getBytes(StandardCharsets.UTF_8),
+        producer.send(new ProducerRecord<>(PREFIX + "decisions", decision.release().getBytes(StandardCharsets.UTF_8),
                 Json.toBytes(decision)));
         producer.commitTransaction();
     }
@@ -329,7 +329,6 @@ public final class RouterBenchmark implements Callable<Integer> {
 
     /** nginx (Debian) doing the router's sticky split with {@code split_clients}, both cohorts to the mock. */
     private ChildProcess startNginx(Path work, int mockPort) throws IOException, InterruptedException {
-        Files.createDirectories(work.resolve("logs"));
         // nginx cannot listen on port 0 and report it: take a free port first
         int port;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
@@ -369,6 +368,7 @@ public final class RouterBenchmark implements Callable<Integer> {
                 port);
         Path file = work.resolve("nginx.conf");
         Files.writeString(file, conf);
+        // its error_log goes to <work>/logs, which ChildProcess creates for the output logs
         ChildProcess nginx = ChildProcess.start(work, "nginx", null, Map.of(), "nginx", "-p", work.toString(), "-c", file.toString());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
@@ -462,13 +462,6 @@ public final class RouterBenchmark implements Callable<Integer> {
             }
         }
         return Files.isExecutable(Path.of("/usr/sbin", tool));
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
     }
 
     private static void deleteQuietly(Path dir) {
