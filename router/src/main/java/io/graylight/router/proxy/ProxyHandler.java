@@ -24,9 +24,10 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.IdentityHashMap;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -48,6 +49,8 @@ public final class ProxyHandler {
 
     private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length"};
+    /** {@link #HOP_BY_HOP} by name length: a header is compared with the one or two names of its length only. */
+    private static final String[][] HOP_BY_HOP_BY_LENGTH = byLength(HOP_BY_HOP);
 
     private final Vertx vertx;
     private final HttpClient client;
@@ -320,12 +323,25 @@ public final class ProxyHandler {
 
     /** Whether a header only concerns one connection (or is set by the client itself): compared in place, no lower-casing. */
     static boolean isHopByHop(String name) {
-        for (String hop : HOP_BY_HOP) {
+        if (name.length() >= HOP_BY_HOP_BY_LENGTH.length) {
+            return false;
+        }
+        for (String hop : HOP_BY_HOP_BY_LENGTH[name.length()]) {
             if (hop.equalsIgnoreCase(name)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static String[][] byLength(String[] names) {
+        int longest = Arrays.stream(names).mapToInt(String::length).max().orElse(0);
+        String[][] table = new String[longest + 1][];
+        for (int length = 0; length <= longest; length++) {
+            int n = length;
+            table[length] = Arrays.stream(names).filter(name -> name.length() == n).toArray(String[]::new);
+        }
+        return table;
     }
 
     private static boolean isTimeout(Throwable e) {

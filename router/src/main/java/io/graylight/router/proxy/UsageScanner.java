@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.graylight.contracts.json.Json;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -81,30 +82,33 @@ public final class UsageScanner {
         if (data.equals("[DONE]") || !(data.contains("\"usage\"") || data.contains("content_filter"))) {
             return;
         }
-        read(data.getBytes(StandardCharsets.UTF_8));
+        readBody(data.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A whole JSON body: stream past everything but {@code usage}, unless a content filter is mentioned. */
+    /**
+     * One JSON object (a whole body, or an SSE event's data): its top-level {@code usage} is read
+     * as the parser streams past everything else, building no tree; only a body that mentions a
+     * content filter is read whole, to find where.
+     */
     private void readBody(byte[] json) {
         if (contains(json, CONTENT_FILTER)) {
-            read(json);
-            return;
+            readContentFilter(json);
         }
         try (JsonParser parser = Json.MAPPER.getFactory().createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return;
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.getCurrentName();
+                String name = parser.currentName();
                 parser.nextToken();
                 if (name.equals("usage")) {
-                    usage(Json.MAPPER.readTree(parser));
+                    usage(parser);
                 } else {
                     parser.skipChildren();
                 }
             }
         } catch (Exception e) {
-            // not JSON: no usage to report
+            // not JSON (or cut short): no more usage to report than what was read
         }
     }
 
@@ -123,28 +127,52 @@ public final class UsageScanner {
         return false;
     }
 
-    private void usage(JsonNode usage) {
-        if (usage != null && usage.isObject()) {
-            inputTokens = count(usage.get("prompt_tokens"), inputTokens);
-            outputTokens = count(usage.get("completion_tokens"), outputTokens);
-            JsonNode cost = usage.get("cost");
-            if (cost != null && cost.isNumber() && cost.asDouble() >= 0) {
-                costUsd = cost.asDouble();
+    /** The fields of a {@code usage} object; the parser is on its first token and is left on its last. */
+    private void usage(JsonParser parser) throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return;
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (name) {
+                case "prompt_tokens" -> inputTokens = count(parser, value, inputTokens);
+                case "completion_tokens" -> outputTokens = count(parser, value, outputTokens);
+                case "cost" -> {
+                    if (value.isNumeric() && parser.getDoubleValue() >= 0) {
+                        costUsd = parser.getDoubleValue();
+                    }
+                }
+                default -> parser.skipChildren();
             }
         }
     }
 
-    private void read(byte[] json) {
+    /** A token count: a non-negative integer (or a float with nothing after the point); anything else keeps the previous one. */
+    private static Long count(JsonParser parser, JsonToken value, Long previous) throws IOException {
+        if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            long count = parser.getLongValue();
+            return count >= 0 ? Long.valueOf(count) : previous;
+        }
+        if (value == JsonToken.VALUE_NUMBER_FLOAT) {
+            double count = parser.getDoubleValue();
+            return count >= 0 && count <= Long.MAX_VALUE && count == Math.rint(count) ? Long.valueOf((long) count) : previous;
+        }
+        return previous;
+    }
+
+    /** Whether a choice finished with {@code content_filter} or the error is one. */
+    private void readContentFilter(byte[] json) {
         JsonNode root;
         try {
             root = Json.MAPPER.readTree(json);
         } catch (Exception e) {
-            return; // not JSON: no usage to report
+            return; // not JSON
         }
         if (root == null) {
             return;
         }
-        usage(root.get("usage"));
         JsonNode choices = root.get("choices");
         if (choices != null && choices.isArray()) {
             for (JsonNode choice : choices) {
@@ -156,10 +184,6 @@ public final class UsageScanner {
         if ("content_filter".equals(root.path("error").path("code").asText(null))) {
             filtered = true;
         }
-    }
-
-    private static Long count(JsonNode node, Long previous) {
-        return node != null && node.canConvertToLong() && node.asLong() >= 0 ? Long.valueOf(node.asLong()) : previous;
     }
 
     public Long inputTokens() {

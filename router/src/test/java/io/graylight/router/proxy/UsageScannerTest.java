@@ -45,4 +45,36 @@ class UsageScannerTest {
         assertThat(scanner.inputTokens()).isNull();
         assertThat(scanner.outputTokens()).isNull();
     }
+
+    @Test
+    void onlyTheTopLevelUsageCountsAndOnlyWellFormedCounts() {
+        UsageScanner scanner = new UsageScanner(false);
+        scanner.accept(Buffer.buffer("{\"choices\":[{\"message\":{\"usage\":{\"prompt_tokens\":999}}}],"
+                + "\"usage\":{\"prompt_tokens\":\"12\",\"completion_tokens\":7.0,\"cost\":-1,\"details\":{\"prompt_tokens\":5}}}"));
+        scanner.finish();
+        assertThat(scanner.inputTokens()).as("a string is not a count, and the nested 999 is not the call's").isNull();
+        assertThat(scanner.outputTokens()).isEqualTo(7);
+        assertThat(scanner.costUsd()).as("a negative cost is ignored").isNull();
+    }
+
+    @Test
+    void aNullUsageInEarlierSseChunksDoesNotHideTheLastOne() {
+        UsageScanner scanner = new UsageScanner(true);
+        scanner.accept(Buffer.buffer("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"usage\":null}\n\n"
+                + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2}}\n\ndata: [DONE]\n\n"));
+        scanner.finish();
+        assertThat(scanner.inputTokens()).isEqualTo(3);
+        assertThat(scanner.outputTokens()).isEqualTo(2);
+        assertThat(scanner.filtered()).isFalse();
+    }
+
+    @Test
+    void aFilteredJsonBodyStillReportsItsUsage() {
+        UsageScanner scanner = new UsageScanner(false);
+        scanner.accept(Buffer.buffer("{\"choices\":[{\"finish_reason\":\"content_filter\"}],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":0}}"));
+        scanner.finish();
+        assertThat(scanner.filtered()).isTrue();
+        assertThat(scanner.inputTokens()).isEqualTo(4);
+        assertThat(scanner.outputTokens()).isZero();
+    }
 }
