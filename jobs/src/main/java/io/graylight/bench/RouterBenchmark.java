@@ -322,6 +322,10 @@ public final class RouterBenchmark implements Callable<Integer> {
                         what, n, steal);
                 continue;
             }
+            if (steal > NOISY_STEAL_PERCENT) {
+                System.out.printf(Locale.ROOT, "(%s round #%d counted although the hypervisor took %.1f %% in one of its runs: no re-runs left)%n",
+                        what, n, steal);
+            }
             counted.add(r);
         }
         return counted;
