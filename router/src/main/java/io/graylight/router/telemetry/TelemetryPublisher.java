@@ -32,14 +32,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every event loop publishes, so the queue takes no lock (an {@code ArrayBlockingQueue} has
  * one lock for both ends, which the event loops and the sender would contend for on every call):
- * a lock-free queue bounded by a counter, and a sender that naps {@value #IDLE_MS} ms when it
- * finds the queue empty (the producer lingers longer than that anyway).
+ * a lock-free queue bounded by a counter, and a sender that naps for the producer's linger when
+ * it finds the queue empty: the producer would hold what it got for that long anyway, and each
+ * nap is a wake-up that takes a core from the event loops (an event waits at most two lingers).
  */
 public final class TelemetryPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryPublisher.class);
     private static final int BATCH = 512;
-    private static final long IDLE_MS = 5;
 
     private final Queue<TelemetryEvent> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
@@ -51,13 +51,14 @@ public final class TelemetryPublisher implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final long napNanos;
     private final Thread sender;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
 
     /** A publisher that only counts (no Kafka configured, or telemetry off). */
     public static TelemetryPublisher disabled() {
-        return new TelemetryPublisher(null, null, 1);
+        return new TelemetryPublisher(null, null, 1, Duration.ZERO);
     }
 
     public static TelemetryPublisher kafka(String bootstrapServers, Map<String, String> extra, String topic,
@@ -76,13 +77,14 @@ public final class TelemetryPublisher implements AutoCloseable {
         props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         return new TelemetryPublisher(new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer()),
-                topic, bufferSize);
+                topic, bufferSize, linger);
     }
 
-    private TelemetryPublisher(KafkaProducer<byte[], byte[]> producer, String topic, int bufferSize) {
+    private TelemetryPublisher(KafkaProducer<byte[], byte[]> producer, String topic, int bufferSize, Duration linger) {
         this.producer = producer;
         this.topic = topic;
         this.bufferSize = bufferSize;
+        this.napNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), linger.toNanos());
         this.sender = new Thread(this::run, "graylight-telemetry-sender");
         sender.setDaemon(true);
         if (producer != null) {
@@ -141,7 +143,7 @@ public final class TelemetryPublisher implements AutoCloseable {
                     batch.add(event);
                 }
                 if (batch.isEmpty()) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(IDLE_MS));
+                    LockSupport.parkNanos(napNanos);
                     continue;
                 }
                 size.addAndGet(-batch.size());
