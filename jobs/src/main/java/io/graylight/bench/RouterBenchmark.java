@@ -60,7 +60,7 @@ public final class RouterBenchmark implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "2000", description = "Target request rate of the paced runs (default ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Rounds that count, of flat-out runs (router, nginx) and of paced runs (direct, router, nginx);"
+    @Option(names = "--rounds", defaultValue = "5", description = "Rounds that count, of flat-out runs (router, nginx) and of paced runs (direct, router, nginx);"
             + " a round with a run over 10 %% steal is run again (default ${DEFAULT-VALUE}).")
     int rounds;
 
