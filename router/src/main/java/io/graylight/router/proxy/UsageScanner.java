@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * Reads the OpenAI {@code usage} object (and a {@code content_filter} finish) from a response
  * while it streams through, without holding it back: a JSON body is copied up to a limit and
  * parsed at its end; an SSE stream is split into lines and only {@code data:} lines that mention
- * {@code usage} or {@code finish_reason} are parsed (OpenAI sends usage in the last chunk when
+ * {@code usage} or {@code content_filter} are parsed (OpenAI sends usage in the last chunk when
  * asked with {@code stream_options.include_usage}).
  */
 public final class UsageScanner {
