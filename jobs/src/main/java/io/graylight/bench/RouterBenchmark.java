@@ -25,8 +25,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -159,12 +161,11 @@ public final class RouterBenchmark implements Callable<Integer> {
                             median(pacedRounds, r -> r[1].p50Ms() - r[0].p50Ms()), median(pacedRounds, r -> r[1].p99Ms() - r[0].p99Ms()),
                             median(pacedRounds, r -> r[2].p50Ms() - r[0].p50Ms()), median(pacedRounds, r -> r[2].p99Ms() - r[0].p99Ms()),
                             median(pacedRounds, r -> r[1].p99Ms() - r[2].p99Ms()));
-                    StringBuilder ratios = new StringBuilder();
-                    for (Result[] r : flatRounds) {
-                        ratios.append(String.format(Locale.ROOT, "%s%.2f", ratios.isEmpty() ? "" : ", ", r[0].requestsPerSecond() / r[1].requestsPerSecond()));
-                    }
+                    ToDoubleFunction<Result[]> throughputRatio = r -> r[0].requestsPerSecond() / r[1].requestsPerSecond();
+                    String ratios = flatRounds.stream().map(r -> String.format(Locale.ROOT, "%.2f", throughputRatio.applyAsDouble(r)))
+                            .collect(Collectors.joining(", "));
                     System.out.printf(Locale.ROOT, "router / nginx throughput, flat out: %s by counted round; median %.2f (aim: 0.5 at least)%n", ratios,
-                            median(flatRounds, r -> r[0].requestsPerSecond() / r[1].requestsPerSecond()));
+                            median(flatRounds, throughputRatio));
                     System.out.printf(Locale.ROOT, "hypervisor steal over the measured runs: %.1f %% of the machine's time (max %.1f %% in one run)%n",
                             results.stream().mapToDouble(Result::stealPercent).average().orElse(0),
                             results.stream().mapToDouble(Result::stealPercent).max().orElse(0));
@@ -331,7 +332,7 @@ public final class RouterBenchmark implements Callable<Integer> {
         return counted;
     }
 
-    private static double median(List<Result[]> rounds, java.util.function.ToDoubleFunction<Result[]> value) {
+    private static double median(List<Result[]> rounds, ToDoubleFunction<Result[]> value) {
         double[] values = rounds.stream().mapToDouble(value).sorted().toArray();
         int n = values.length;
         return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;

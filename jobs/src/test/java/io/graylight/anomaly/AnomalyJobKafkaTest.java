@@ -120,7 +120,6 @@ class AnomalyJobKafkaTest {
         assertThat(alerts(topics, "chat-v2")).extracting(Alert::rule).containsOnly("anomaly@v2");
     }
 
-
     /** One simulated run's window metrics, canary and baseline of each window, keyed by release. */
     private static void sendWindows(Topics topics, String release, Instant start, String fault) throws Exception {
         SimulationConfig config = AnomalyTrainingData.config(77, 25, RUN, Fault.parse(fault)).toBuilder()

@@ -175,5 +175,4 @@ class TargetingJobKafkaTest {
         });
         return latest;
     }
-
 }

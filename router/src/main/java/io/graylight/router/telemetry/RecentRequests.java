@@ -16,8 +16,9 @@ import java.util.Map;
  * a record) each young collection copied every entry stored since the last one and scanned the
  * map's table for them: 20–40 ms pauses every few seconds at 2,000 calls/s, which was the
  * router's p99. Here an entry is encoded into a slot of one byte array, found through an
- * open-addressing table of slot numbers: after start-up nothing here is allocated per call
- * (an entry too big for its slot is the exception, kept as its own array).
+ * open-addressing table of slot numbers: after start-up no call leaves an object behind here
+ * (the encoding's scratch dies young; an entry too big for its slot is the exception, kept as
+ * its own array).
  *
  * <p>Every event loop records here on every call; one lock guards it, held for a copy and a
  * few probes (the encoding happens before), so the event loops hardly ever wait on it.
