@@ -2,6 +2,7 @@ package io.graylight.embedded;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -13,11 +14,13 @@ import kafka.testkit.TestKitNodes;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -113,11 +116,42 @@ public final class EmbeddedKafka implements AutoCloseable {
             newTopics.add(newTopic);
         }
         try (Admin admin = Admin.create(clientProperties())) {
-            admin.createTopics(newTopics).all().get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
+            try {
+                admin.createTopics(newTopics).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
             }
+            awaitPartitionsServed(admin, partitions, topics);
+        }
+    }
+
+    /**
+     * Waits until the broker serves every partition of {@code topics}. Topic creation returns once
+     * the controller has committed it, and the broker opens the partitions a moment later: an
+     * idempotent producer whose first batch meets that gap gets NOT_LEADER, has its second batch
+     * accepted, and then retries the first with an out-of-order sequence until it expires.
+     */
+    private static void awaitPartitionsServed(Admin admin, int partitions, String... topics)
+            throws InterruptedException, ExecutionException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (String topic : topics) {
+            for (int partition = 0; partition < partitions; partition++) {
+                latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                admin.listOffsets(latest).all().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
         }
     }
 

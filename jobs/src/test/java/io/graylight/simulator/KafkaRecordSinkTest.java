@@ -13,10 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import kafka.testkit.KafkaClusterTestKit;
-import kafka.testkit.TestKitNodes;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
+import io.graylight.embedded.EmbeddedKafka;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,23 +26,11 @@ import org.junit.jupiter.api.Test;
 /** Writes simulated telemetry to a real in-JVM Kafka 3.4 KRaft broker and reads it back. */
 class KafkaRecordSinkTest {
 
-    private static KafkaClusterTestKit kafka;
+    private static EmbeddedKafka kafka;
 
     @BeforeAll
     static void startKafka() throws Exception {
-        kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCoResident(true)
-                .setNumBrokerNodes(1)
-                .setNumControllerNodes(1)
-                .build())
-                // one broker: internal topics cannot have the default replication factor of 3
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .build();
-        kafka.format();
-        kafka.startup();
-        kafka.waitForReadyBrokers();
+        kafka = EmbeddedKafka.start();
     }
 
     @AfterAll
@@ -58,9 +43,7 @@ class KafkaRecordSinkTest {
     @Test
     void everyRecordArrivesKeyedByUserAndInOrderPerUser() throws Exception {
         String topic = "graylight.telemetry." + UUID.randomUUID();
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
-            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
-        }
+        kafka.createTopics(3, topic);
         SimulationConfig config = SimulationConfig.builder().seed(13).duration(null).maxEvents(5_000L)
                 .duplicateRate(0.02).malformedRate(0.02).build();
         List<SimulatedRecord> sent = SimulatorTesting.run(config);

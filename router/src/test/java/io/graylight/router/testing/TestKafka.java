@@ -11,6 +11,7 @@ import kafka.testkit.TestKitNodes;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -79,6 +80,15 @@ public final class TestKafka implements AutoCloseable {
                     new NewTopic(prefix + "decisions", 1, (short) 1).configs(compacted),
                     new NewTopic(prefix + "targeting", 1, (short) 1).configs(compacted),
                     new NewTopic(prefix + "telemetry", 2, (short) 1))).all().get();
+            // The broker opens the partitions a moment after the controller commits the topics; an
+            // idempotent producer meeting that gap can be stuck on an out-of-order first batch.
+            Map<TopicPartition, OffsetSpec> latest = Map.of(
+                    new TopicPartition(prefix + "decisions", 0), OffsetSpec.latest(),
+                    new TopicPartition(prefix + "targeting", 0), OffsetSpec.latest(),
+                    new TopicPartition(prefix + "telemetry", 0), OffsetSpec.latest(),
+                    new TopicPartition(prefix + "telemetry", 1), OffsetSpec.latest());
+            Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> admin.listOffsets(latest).all().get() != null);
         }
     }
 
