@@ -3,6 +3,7 @@ package io.graylight.cluster;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -13,6 +14,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -25,8 +28,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * </pre>
  *
  * Waits until the broker answers a metadata request (a live controller and broker), then creates
- * each topic that does not exist yet; existing topics are left as they are. Exit 0 when all exist,
- * 1 on a timeout or a refusal (the reason on stderr).
+ * each topic that does not exist yet; existing topics are left as they are. Exit 0 when all exist
+ * and the broker serves each of their partitions, 1 on a timeout or a refusal (the reason on stderr).
  */
 public final class KafkaTopics {
 
@@ -65,7 +68,33 @@ public final class KafkaTopics {
                     System.exit(1);
                 }
             }
+            awaitPartitionsServed(admin, topics.stream().map(NewTopic::name).toList(), deadline);
         }
+    }
+
+    /**
+     * Waits until the broker serves every partition of {@code names} (a ListOffsets answers): it
+     * opens them a moment after the controller commits a new topic, and an idempotent producer
+     * whose first batch meets that gap retries it out of order until it expires. Exits 1 at the
+     * deadline.
+     */
+    private static void awaitPartitionsServed(Admin admin, List<String> names, Instant deadline)
+            throws InterruptedException {
+        String last = "no answer";
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, description) ->
+                        description.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+                admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                last = e.getCause() != null ? e.getCause().toString() : e.toString();
+            }
+            Thread.sleep(Duration.ofMillis(100).toMillis());
+        }
+        System.err.println("partitions not served by the deadline: " + last);
+        System.exit(1);
     }
 
     /** The broker's topic names once it answers; exits 1 at the deadline. */
