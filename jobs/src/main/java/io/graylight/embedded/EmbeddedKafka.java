@@ -123,7 +123,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     throw e;
                 }
             }
-            awaitPartitionsServed(admin, partitions, topics);
+            awaitPartitionsServed(admin, topics);
         }
     }
 
@@ -133,17 +133,15 @@ public final class EmbeddedKafka implements AutoCloseable {
      * idempotent producer whose first batch meets that gap gets NOT_LEADER, has its second batch
      * accepted, and then retries the first with an out-of-order sequence until it expires.
      */
-    private static void awaitPartitionsServed(Admin admin, int partitions, String... topics)
+    private static void awaitPartitionsServed(Admin admin, String... topics)
             throws InterruptedException, ExecutionException {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (String topic : topics) {
-            for (int partition = 0; partition < partitions; partition++) {
-                latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
-            }
-        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
+                // the topics' own partition counts: one that existed already may have other than asked
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                admin.describeTopics(List.of(topics)).allTopicNames().get().forEach((name, description) ->
+                        description.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
                 admin.listOffsets(latest).all().get();
                 return;
             } catch (ExecutionException e) {
