@@ -52,12 +52,16 @@ load_env() {
 
 alive() { local f="$pid_dir/$1.pid"; [[ -f "$f" ]] && kill -0 "$(cat "$f")" 2>/dev/null; }
 
-# A free loopback port: random in the ephemeral range, refused by a connect attempt, not in use by
-# a listener of ours already chosen ($*).
+# A free loopback port, refused by a connect attempt and not in use by a listener of ours already
+# chosen ($*). Drawn below the kernel's ephemeral range (ip_local_port_range): a port from inside
+# it can be handed to some outgoing connection between this check and the listener's bind (the
+# JobManager once lost its REST port that way).
 free_port() {
-  local port
+  local port low
+  low="$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+  (( low > 11024 )) || low=32768
   for _ in $(seq 200); do
-    port=$((20000 + RANDOM % 30000))
+    port=$((10000 + RANDOM % (low - 10000)))
     [[ " $* " == *" $port "* ]] && continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"; return 0
