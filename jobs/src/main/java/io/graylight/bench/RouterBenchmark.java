@@ -6,6 +6,7 @@ import io.graylight.contracts.decision.DecisionRecord;
 import io.graylight.contracts.decision.Strategy;
 import io.graylight.contracts.json.Json;
 import io.graylight.embedded.EmbeddedKafka;
+import io.graylight.embedded.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -377,10 +378,7 @@ public final class RouterBenchmark implements Callable<Integer> {
     /** nginx (Debian) doing the router's sticky split with {@code split_clients}, both cohorts to the mock. */
     private ChildProcess startNginx(Path work, int mockPort) throws IOException, InterruptedException {
         // nginx cannot listen on port 0 and report it: take a free port first
-        int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.next();
         String conf = """
                 worker_processes 2;
                 daemon off;

@@ -1,8 +1,8 @@
 package io.graylight.elasticsearch;
 
+import io.graylight.embedded.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -101,7 +101,7 @@ public final class ElasticsearchLauncher {
     public static Node start(Path instance, Duration timeout) throws IOException, InterruptedException {
         Path home = readableHome(distribution());
         Files.createDirectories(instance);
-        Node node = new Node(home, instance.toAbsolutePath(), freePort(), freePort());
+        Node node = new Node(home, instance.toAbsolutePath(), FreePorts.next(), FreePorts.next());
         launch(node, timeout);
         return node;
     }
@@ -278,12 +278,6 @@ public final class ElasticsearchLauncher {
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException | UncheckedIOException e) {
             return "(cannot read " + file + ": " + e + ")";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 
