@@ -2,6 +2,7 @@ package io.graylight.router.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -76,17 +77,19 @@ public final class TestKafka implements AutoCloseable {
     public void createGraylightTopics(String prefix) throws Exception {
         Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         try (Admin admin = Admin.create(clientProperties())) {
-            admin.createTopics(List.of(
+            List<NewTopic> topics = List.of(
                     new NewTopic(prefix + "decisions", 1, (short) 1).configs(compacted),
                     new NewTopic(prefix + "targeting", 1, (short) 1).configs(compacted),
-                    new NewTopic(prefix + "telemetry", 2, (short) 1))).all().get();
+                    new NewTopic(prefix + "telemetry", 2, (short) 1));
+            admin.createTopics(topics).all().get();
             // The broker opens the partitions a moment after the controller commits the topics; an
             // idempotent producer meeting that gap can be stuck on an out-of-order first batch.
-            Map<TopicPartition, OffsetSpec> latest = Map.of(
-                    new TopicPartition(prefix + "decisions", 0), OffsetSpec.latest(),
-                    new TopicPartition(prefix + "targeting", 0), OffsetSpec.latest(),
-                    new TopicPartition(prefix + "telemetry", 0), OffsetSpec.latest(),
-                    new TopicPartition(prefix + "telemetry", 1), OffsetSpec.latest());
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (NewTopic topic : topics) {
+                for (int partition = 0; partition < topic.numPartitions(); partition++) {
+                    latest.put(new TopicPartition(topic.name(), partition), OffsetSpec.latest());
+                }
+            }
             Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                     .until(() -> admin.listOffsets(latest).all().get() != null);
         }
